@@ -1,0 +1,144 @@
+"""Progress reporting from a running job into ``processing_log``.
+
+Why throttled: a 100,000-track offline job finishes tracks every few microseconds; writing
+each would cost more than the tagging. Counters live in memory and are flushed at most
+``interval`` seconds apart, in one short UPDATE. A heartbeat thread keeps ``heartbeat_at``
+fresh even while the job waits on a slow request, reads the cancel flag (so
+``is_cancelled()`` costs nothing), and notices when the process that started the worker
+has died.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from dataclasses import asdict, dataclass
+from typing import Callable
+
+from ..store import db, jobs_log
+from ..store.jobs_log import Status
+
+
+@dataclass
+class Counters:
+    tracks_total: int = 0
+    tagged: int = 0
+    cached: int = 0
+    skipped: int = 0
+    failed: int = 0
+    requests: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost_usd: float = 0.0
+
+    @property
+    def tracks_done(self) -> int:
+        return self.tagged + self.cached + self.skipped + self.failed
+
+
+class Reporter:
+    """What a job runner talks to. The base class reports nowhere (used in benchmarks
+    to measure the cost of reporting, and by in-process callers that need no log)."""
+
+    def __init__(self) -> None:
+        self.counters = Counters()
+        self.current_track: str | None = None
+
+    def tick(self, force: bool = False) -> None:
+        """Counters changed; publish them if it is time."""
+
+    def is_cancelled(self) -> bool:
+        return False
+
+    def set_fields(self, **values: object) -> None:
+        """Record job fields other than counters (output path, track_count...)."""
+
+    def close(self) -> None:
+        pass
+
+
+class DatabaseReporter(Reporter):
+    def __init__(
+        self,
+        job_id: int,
+        db_path: str | None = None,
+        interval: float = 0.25,
+        heartbeat_interval: float = 0.5,
+        host_alive: Callable[[], bool] | None = None,
+    ) -> None:
+        super().__init__()
+        self.job_id = job_id
+        self.interval = interval
+        self._db_path = db_path
+        self._conn = db.connect(db_path)
+        self._last_flush = 0.0
+        self._cancelled = threading.Event()
+        self._host_lost = threading.Event()
+        self._stop = threading.Event()
+        self._host_alive = host_alive
+        self._heartbeat_interval = heartbeat_interval
+        self._thread = threading.Thread(target=self._heartbeat_loop, name=f"job-{job_id}-heartbeat", daemon=True)
+        self._thread.start()
+
+    # -- the job's side -------------------------------------------------------------
+    def tick(self, force: bool = False) -> None:
+        now = time.monotonic()
+        if not force and now - self._last_flush < self.interval:
+            return
+        self._last_flush = now
+        values = asdict(self.counters)
+        values["tracks_done"] = self.counters.tracks_done
+        values["current_track"] = self.current_track
+        values["heartbeat_at"] = time.time()
+        jobs_log.update_job(self._conn, self.job_id, **values)
+
+    def is_cancelled(self) -> bool:
+        return self._cancelled.is_set() or self._host_lost.is_set()
+
+    @property
+    def host_lost(self) -> bool:
+        return self._host_lost.is_set()
+
+    def set_fields(self, **values: object) -> None:
+        jobs_log.update_job(self._conn, self.job_id, **values)
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=2)
+        self._conn.close()
+
+    # -- heartbeat thread -------------------------------------------------------------
+    def _heartbeat_loop(self) -> None:
+        conn = db.connect(self._db_path)
+        try:
+            while not self._stop.wait(self._heartbeat_interval):
+                try:
+                    conn.execute(
+                        "UPDATE processing_log SET heartbeat_at = ? WHERE id = ?", (time.time(), self.job_id)
+                    )
+                    row = conn.execute(
+                        "SELECT cancel_requested FROM processing_log WHERE id = ?", (self.job_id,)
+                    ).fetchone()
+                except sqlite3.Error:
+                    continue  # a busy database must not kill the heartbeat; retry next beat
+                if row and row[0]:
+                    self._cancelled.set()
+                if self._host_alive is not None and not self._host_alive():
+                    self._host_lost.set()
+        finally:
+            conn.close()
+
+
+def mark_started(conn: sqlite3.Connection, job_id: int, worker_pid: int) -> None:
+    now = time.time()
+    jobs_log.update_job(
+        conn,
+        job_id,
+        status=Status.IN_PROGRESS,
+        worker_pid=worker_pid,
+        started_at=now,
+        heartbeat_at=now,
+        finished_at=None,
+        error=None,
+    )

@@ -1,0 +1,180 @@
+"""Job specs: plain, JSON-serialisable descriptions of work, built by pure functions.
+
+A view (GUI or CLI) builds a spec and hands it to the :class:`~.manager.JobManager`; the
+spec is stored in ``processing_log`` so an interrupted job can be resumed exactly. The API
+key is deliberately *not* part of the stored spec: it travels to the worker in memory only.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+from ..vocabulary.profile import Level
+
+PROVIDERS = ("offline", "openai", "openai-compatible")
+
+
+class SpecError(ValueError):
+    """A spec that cannot run (bad level, unknown provider, output over the input...)."""
+
+
+@dataclass(frozen=True)
+class ProviderSettings:
+    provider: str = "offline"
+    model: str = ""
+    base_url: str | None = None
+    batch_size: int | None = None
+    concurrency: int | None = None
+    use_cache: bool = True
+    # In memory only: never serialised (see module docstring).
+    api_key: str | None = field(default=None, repr=False, compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data.pop("api_key")
+        return data
+
+
+@dataclass(frozen=True)
+class TagJobSpec:
+    input_path: str
+    output_path: str
+    level: str = Level.RECOMMENDED.value
+    provider: ProviderSettings = field(default_factory=ProviderSettings)
+    write_options: Mapping[str, Any] = field(default_factory=dict)
+    #: playlist paths ("Folder/Sub/Playlist") to tag; empty = the whole collection
+    playlists: tuple[str, ...] = ()
+    #: review edits: TrackID -> TagProfile dict that replaces the tagger's answer
+    overrides: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    #: TrackIDs the user locked: never changed
+    locked: tuple[str, ...] = ()
+    display_name: str = ""
+    job_type: str = "tag"
+
+
+@dataclass(frozen=True)
+class SplitJobSpec:
+    input_path: str
+    output_path: str | None = None  # one XML with a "Tag Genius" playlist folder
+    out_dir: str | None = None  # or: one XML per genre bucket
+    display_name: str = ""
+    job_type: str = "split"
+
+
+@dataclass(frozen=True)
+class RestoreJobSpec:
+    input_path: str
+    output_path: str
+    display_name: str = ""
+    job_type: str = "restore"
+
+
+JobSpec = TagJobSpec | SplitJobSpec | RestoreJobSpec
+
+
+def default_output_path(input_path: str | Path, suffix: str) -> Path:
+    """``<name>_<suffix>.xml`` next to the input."""
+    source = Path(input_path)
+    return source.with_name(f"{source.stem}_{suffix}.xml")
+
+
+def _check_output(input_path: Path, output_path: Path) -> None:
+    if output_path.resolve() == input_path.resolve():
+        raise SpecError(f"{output_path.name}: the output would overwrite the input; choose another file name")
+
+
+def build_tag_job(
+    input_path: str | Path,
+    output_path: str | Path | None = None,
+    *,
+    level: str | Level = Level.RECOMMENDED,
+    provider: str = "offline",
+    model: str = "",
+    base_url: str | None = None,
+    api_key: str | None = None,
+    batch_size: int | None = None,
+    concurrency: int | None = None,
+    use_cache: bool = True,
+    write_options: Mapping[str, Any] | None = None,
+    playlists: Sequence[str] = (),
+    overrides: Mapping[str, Mapping[str, Any]] | None = None,
+    locked: Sequence[str] = (),
+) -> TagJobSpec:
+    source = Path(input_path).expanduser().absolute()
+    target = Path(output_path).expanduser().absolute() if output_path else default_output_path(source, "tagged")
+    _check_output(source, target)
+    try:
+        level_value = Level(level).value if not isinstance(level, Level) else level.value
+    except ValueError:
+        raise SpecError(f"unknown level {level!r}; choose essential, recommended or detailed") from None
+    if provider not in PROVIDERS:
+        raise SpecError(f"unknown provider {provider!r}; choose one of {', '.join(PROVIDERS)}")
+    settings = ProviderSettings(
+        provider=provider,
+        model=model,
+        base_url=base_url,
+        batch_size=batch_size,
+        concurrency=concurrency,
+        use_cache=use_cache,
+        api_key=api_key,
+    )
+    return TagJobSpec(
+        input_path=str(source),
+        output_path=str(target),
+        level=level_value,
+        provider=settings,
+        write_options=dict(write_options or {}),
+        playlists=tuple(playlists),
+        overrides={k: dict(v) for k, v in (overrides or {}).items()},
+        locked=tuple(locked),
+        display_name=f"Tag {source.name}",
+    )
+
+
+def build_split_job(
+    input_path: str | Path, output_path: str | Path | None = None, out_dir: str | Path | None = None
+) -> SplitJobSpec:
+    source = Path(input_path).expanduser().absolute()
+    if out_dir:
+        return SplitJobSpec(str(source), None, str(Path(out_dir).expanduser().absolute()), f"Split {source.name}")
+    target = Path(output_path).expanduser().absolute() if output_path else default_output_path(source, "split")
+    _check_output(source, target)
+    return SplitJobSpec(str(source), str(target), None, f"Split {source.name}")
+
+
+def build_restore_job(input_path: str | Path, output_path: str | Path | None = None) -> RestoreJobSpec:
+    source = Path(input_path).expanduser().absolute()
+    target = Path(output_path).expanduser().absolute() if output_path else default_output_path(source, "restored")
+    _check_output(source, target)
+    return RestoreJobSpec(str(source), str(target), f"Restore {source.name}")
+
+
+def spec_to_json(spec: JobSpec) -> str:
+    data = asdict(spec)
+    if isinstance(spec, TagJobSpec):
+        data["provider"] = spec.provider.to_dict()
+    return json.dumps(data, ensure_ascii=False, sort_keys=True)
+
+
+def spec_from_json(text: str, api_key: str | None = None) -> JobSpec:
+    data = json.loads(text)
+    kind = data.get("job_type")
+    if kind == "tag":
+        data["provider"] = ProviderSettings(**data["provider"], api_key=api_key)
+        data["playlists"] = tuple(data.get("playlists", ()))
+        data["locked"] = tuple(data.get("locked", ()))
+        return TagJobSpec(**data)
+    if kind == "split":
+        return SplitJobSpec(**data)
+    if kind == "restore":
+        return RestoreJobSpec(**data)
+    raise SpecError(f"unknown job type {kind!r}")
+
+
+def with_api_key(spec: JobSpec, api_key: str | None) -> JobSpec:
+    if isinstance(spec, TagJobSpec) and api_key:
+        return replace(spec, provider=replace(spec.provider, api_key=api_key))
+    return spec

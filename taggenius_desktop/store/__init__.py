@@ -1,0 +1,6 @@
+"""SQLite storage shared by the GUI, the CLI and worker processes (no Qt here)."""
+
+from .db import connect
+from .jobs_log import JobRecord, Status
+
+__all__ = ["connect", "JobRecord", "Status"]

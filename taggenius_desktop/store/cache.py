@@ -1,0 +1,115 @@
+"""Per-track tag cache: validated profiles keyed by (what tagged them, what the track is).
+
+The key's first half, ``cache_key``, comes from the tagger (provider, model, prompt and
+vocabulary version), so changing any of those never serves stale tags. The second half is
+a hash of the normalized metadata the tagger saw, so the same track in another export (or
+another copy of the library) is recognised, and a track whose metadata changed is asked
+again. Only successes are stored: a failure is retried next time, never cached.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import time
+import unicodedata
+from typing import Iterable, Mapping
+
+from ..vocabulary.profile import TagProfile, TrackInfo
+
+
+def _normalize(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return " ".join(text.split())
+
+
+def track_identity(info: TrackInfo) -> str:
+    """Stable identity of a track's tag-relevant metadata (not its TrackID or file path,
+    which differ between exports of the same music)."""
+    fields = [
+        _normalize(info.artist),
+        _normalize(info.title),
+        _normalize(info.mix),
+        _normalize(info.remixer),
+        _normalize(info.album),
+        _normalize(info.label),
+        _normalize(info.genre),
+        str(info.year or ""),
+        f"{info.bpm:.1f}" if info.bpm else "",
+        _normalize(info.key),
+        str(info.duration_s or ""),
+    ]
+    digest = hashlib.blake2b(json.dumps(fields, ensure_ascii=False).encode("utf-8"), digest_size=16)
+    return digest.hexdigest()
+
+
+# SQLite limits the number of bound parameters; stay well below it.
+_CHUNK = 500
+
+
+def get_cached(conn: sqlite3.Connection, cache_key: str, identities: Iterable[str]) -> dict[str, TagProfile]:
+    """Cached profiles for those identities (missing ones are simply absent)."""
+    unique = list(dict.fromkeys(identities))
+    found: dict[str, TagProfile] = {}
+    for start in range(0, len(unique), _CHUNK):
+        chunk = unique[start : start + _CHUNK]
+        marks = ",".join("?" for _ in chunk)
+        rows = conn.execute(
+            f"SELECT track_identity, profile_json FROM tag_cache WHERE cache_key = ? AND track_identity IN ({marks})",
+            (cache_key, *chunk),
+        )
+        for identity, profile_json in rows:
+            found[identity] = TagProfile.from_json(profile_json)
+    return found
+
+
+def put_cached(conn: sqlite3.Connection, cache_key: str, profiles: Mapping[str, TagProfile]) -> None:
+    """Store successes (one short transaction: workers call this once per batch)."""
+    if not profiles:
+        return
+    now = time.time()
+    rows = [(cache_key, identity, profile.to_json(), now) for identity, profile in profiles.items()]
+    with _transaction(conn):
+        conn.executemany(
+            "INSERT OR REPLACE INTO tag_cache (cache_key, track_identity, profile_json, created_at) VALUES (?, ?, ?, ?)",
+            rows,
+        )
+
+
+def count_cached(conn: sqlite3.Connection, cache_key: str, identities: Iterable[str]) -> int:
+    return len(get_cached(conn, cache_key, identities))
+
+
+def latest_cached_any(conn: sqlite3.Connection, identities: Iterable[str]) -> dict[str, TagProfile]:
+    """The newest cached profile per identity whatever tagged it (used by split jobs)."""
+    unique = list(dict.fromkeys(identities))
+    found: dict[str, TagProfile] = {}
+    for start in range(0, len(unique), _CHUNK):
+        chunk = unique[start : start + _CHUNK]
+        marks = ",".join("?" for _ in chunk)
+        rows = conn.execute(
+            f"SELECT track_identity, profile_json FROM tag_cache WHERE track_identity IN ({marks}) ORDER BY created_at",
+            chunk,
+        )
+        for identity, profile_json in rows:
+            found[identity] = TagProfile.from_json(profile_json)
+    return found
+
+
+class _transaction:
+    """BEGIN IMMEDIATE ... COMMIT: take the write lock up front so a busy database waits
+    (busy_timeout) instead of failing half way with "database is locked"."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def __enter__(self) -> sqlite3.Connection:
+        self.conn.execute("BEGIN IMMEDIATE")
+        return self.conn
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        self.conn.execute("COMMIT" if exc_type is None else "ROLLBACK")
+
+
+transaction = _transaction

@@ -1,0 +1,212 @@
+"""``processing_log``: one row per job, the single source of truth for job progress.
+
+Workers write here (a few times a second at most); the GUI's bridge and ``taggenius
+jobs`` read here. Liveness is judged from the worker's pid and heartbeat, so a job whose
+process died shows as Interrupted to the next reader.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import time
+from dataclasses import dataclass, fields
+from datetime import datetime, timezone
+from typing import Any, Iterable, Mapping
+
+
+class Status:
+    QUEUED = "Queued"
+    IN_PROGRESS = "In Progress"
+    COMPLETED = "Completed"
+    FAILED = "Failed"
+    CANCELLED = "Cancelled"
+    INTERRUPTED = "Interrupted"
+
+    ACTIVE = (QUEUED, IN_PROGRESS)
+    FINISHED = (COMPLETED, FAILED, CANCELLED, INTERRUPTED)
+
+
+#: A running job whose heartbeat is older than this is treated as dead even if its pid
+#: exists (pids are reused; a machine that slept wakes with stale jobs).
+HEARTBEAT_TIMEOUT_S = 15.0
+
+
+@dataclass(frozen=True, slots=True)
+class JobRecord:
+    id: int
+    timestamp: str
+    job_display_name: str
+    original_filename: str
+    input_file_path: str
+    output_file_path: str | None
+    track_count: int
+    status: str
+    job_type: str
+    result_data: str | None
+    spec: str
+    tracks_done: int
+    tracks_total: int
+    current_track: str | None
+    tagged: int
+    cached: int
+    skipped: int
+    failed: int
+    requests: int
+    input_tokens: int
+    output_tokens: int
+    cost_usd: float
+    provider: str | None
+    model: str | None
+    level: str | None
+    error: str | None
+    started_at: float | None
+    finished_at: float | None
+    heartbeat_at: float | None
+    worker_pid: int | None
+    host_pid: int | None
+    cancel_requested: int
+    output_sha256: str | None
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in Status.ACTIVE
+
+    @property
+    def fraction_done(self) -> float:
+        return self.tracks_done / self.tracks_total if self.tracks_total else 0.0
+
+    def eta_seconds(self, now: float | None = None) -> float | None:
+        """Remaining time from the average rate so far; None until there is a rate."""
+        if self.status != Status.IN_PROGRESS or not self.started_at or self.tracks_done <= 0:
+            return None
+        elapsed = (now or time.time()) - self.started_at
+        rate = self.tracks_done / elapsed if elapsed > 0 else 0
+        return (self.tracks_total - self.tracks_done) / rate if rate > 0 else None
+
+    def to_json_dict(self) -> dict[str, Any]:
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        data["spec"] = json.loads(self.spec) if self.spec else None
+        data["result_data"] = json.loads(self.result_data) if self.result_data else None
+        return data
+
+
+_COLUMNS = [f.name for f in fields(JobRecord)]
+
+
+def _row_to_record(row: sqlite3.Row) -> JobRecord:
+    return JobRecord(**{name: row[name] for name in _COLUMNS})
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def insert_job(conn: sqlite3.Connection, values: Mapping[str, Any]) -> int:
+    row = {"timestamp": now_iso(), "status": Status.QUEUED, **values}
+    names = ", ".join(row)
+    marks = ", ".join("?" for _ in row)
+    cur = conn.execute(f"INSERT INTO processing_log ({names}) VALUES ({marks})", list(row.values()))
+    return int(cur.lastrowid)
+
+
+def update_job(conn: sqlite3.Connection, job_id: int, **values: Any) -> None:
+    if not values:
+        return
+    unknown = set(values) - set(_COLUMNS)
+    if unknown:
+        raise KeyError(f"unknown processing_log columns: {sorted(unknown)}")
+    assignments = ", ".join(f"{name} = ?" for name in values)
+    conn.execute(f"UPDATE processing_log SET {assignments} WHERE id = ?", [*values.values(), job_id])
+
+
+def get_job(conn: sqlite3.Connection, job_id: int) -> JobRecord | None:
+    row = conn.execute("SELECT * FROM processing_log WHERE id = ?", (job_id,)).fetchone()
+    return _row_to_record(row) if row else None
+
+
+def list_jobs(conn: sqlite3.Connection, limit: int | None = None) -> list[JobRecord]:
+    sql = "SELECT * FROM processing_log ORDER BY id DESC"
+    if limit:
+        sql += f" LIMIT {int(limit)}"
+    return [_row_to_record(r) for r in conn.execute(sql)]
+
+
+def request_cancel(conn: sqlite3.Connection, job_id: int) -> bool:
+    """Ask a job to stop; returns False if it had already finished."""
+    cur = conn.execute(
+        "UPDATE processing_log SET cancel_requested = 1 WHERE id = ? AND status IN (?, ?)",
+        (job_id, *Status.ACTIVE),
+    )
+    return cur.rowcount > 0
+
+
+def process_alive(pid: int | None) -> bool:
+    """Whether a process with this pid exists (our own pid always does)."""
+    if not pid:
+        return False
+    if pid == os.getpid():
+        return True
+    if os.name == "nt":
+        return _windows_process_alive(pid)
+    try:
+        os.kill(pid, 0)  # signal 0: existence check only
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, owned by someone else
+        return True
+    except OSError:
+        return False
+    return True
+
+
+def _windows_process_alive(pid: int) -> bool:
+    # os.kill(pid, 0) would terminate the process on Windows: ask the kernel instead.
+    import ctypes
+
+    kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+    query_limited_information, still_active = 0x1000, 259
+    handle = kernel32.OpenProcess(query_limited_information, False, pid)
+    if not handle:
+        return False
+    try:
+        code = ctypes.c_ulong()
+        kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
+        return code.value == still_active
+    finally:
+        kernel32.CloseHandle(handle)
+
+
+def mark_interrupted_jobs(conn: sqlite3.Connection, now: float | None = None) -> list[int]:
+    """Turn jobs whose worker or host process is gone into Interrupted; return their ids.
+
+    Called by every reader of the log (``taggenius jobs``, the GUI bridge, the manager at
+    start), so a crash is visible wherever the user looks next.
+    """
+    now = now or time.time()
+    interrupted: list[int] = []
+    rows = conn.execute(
+        "SELECT id, status, worker_pid, host_pid, heartbeat_at FROM processing_log WHERE status IN (?, ?)",
+        Status.ACTIVE,
+    ).fetchall()
+    for row in rows:
+        if row["status"] == Status.IN_PROGRESS:
+            dead = not process_alive(row["worker_pid"]) or (
+                row["heartbeat_at"] is not None and now - row["heartbeat_at"] > HEARTBEAT_TIMEOUT_S
+            )
+        else:  # Queued: only the process that queued it will ever start it
+            dead = not process_alive(row["host_pid"])
+        if dead:
+            cur = conn.execute(
+                "UPDATE processing_log SET status = ?, finished_at = ?, error = COALESCE(error, ?) "
+                "WHERE id = ? AND status = ?",
+                (Status.INTERRUPTED, now, "The job was interrupted before it finished.", row["id"], row["status"]),
+            )
+            if cur.rowcount:
+                interrupted.append(row["id"])
+    return interrupted
+
+
+def delete_jobs(conn: sqlite3.Connection, job_ids: Iterable[int]) -> None:
+    conn.executemany("DELETE FROM processing_log WHERE id = ?", [(i,) for i in job_ids])

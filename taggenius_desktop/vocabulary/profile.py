@@ -1,0 +1,145 @@
+"""The tag profile every tagger produces, and the track facts every tagger reads.
+
+A tagger produces the *full* profile once (up to three values per multi-valued
+category); a :class:`Level` only chooses how much of it is written. Profiles are plain,
+immutable and JSON-serialisable so they can be cached in SQLite and sent between
+processes.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from enum import Enum
+from typing import Any, Mapping
+
+
+class Level(str, Enum):
+    """How many values of each multi-valued category are written."""
+
+    ESSENTIAL = "essential"
+    RECOMMENDED = "recommended"
+    DETAILED = "detailed"
+
+    @property
+    def values_per_category(self) -> int:
+        return {"essential": 1, "recommended": 2, "detailed": 3}[self.value]
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+MAX_VALUES_PER_CATEGORY = 3
+ENERGY_MIN, ENERGY_MAX = 1, 10
+
+#: Where a value came from; stored with the profile so users (and the review table) can
+#: see whether energy was read from a Mixed In Key comment or guessed from tempo.
+SOURCE_GENRE_TAG = "genre-tag"
+SOURCE_MIXED_IN_KEY = "mixed-in-key"
+SOURCE_TEMPO = "tempo"
+SOURCE_GENRE_DEFAULT = "genre-default"
+SOURCE_TITLE = "title"
+SOURCE_YEAR = "year"
+SOURCE_KEY = "key"
+SOURCE_ENERGY = "energy"
+SOURCE_LLM = "llm"
+SOURCE_USER = "user"
+
+
+@dataclass(frozen=True, slots=True)
+class TrackInfo:
+    """What a tagger may know about a track: the metadata in its TRACK attributes.
+
+    ``track_id`` is the rekordbox TrackID (unique within one library file).
+    """
+
+    track_id: str
+    title: str = ""
+    artist: str = ""
+    mix: str = ""
+    remixer: str = ""
+    album: str = ""
+    label: str = ""
+    genre: str = ""
+    comments: str = ""
+    grouping: str = ""
+    year: int = 0
+    bpm: float = 0.0
+    key: str = ""
+    duration_s: int = 0
+    location: str = ""
+
+    @classmethod
+    def from_attributes(cls, attrs: Mapping[str, str]) -> "TrackInfo":
+        """Build from a TRACK element's attributes; missing or malformed numbers become 0."""
+
+        def number(name: str, kind: type) -> Any:
+            raw = attrs.get(name, "") or ""
+            try:
+                return kind(float(raw)) if kind is int else kind(raw)
+            except ValueError:
+                return kind(0)
+
+        return cls(
+            track_id=attrs.get("TrackID", ""),
+            title=attrs.get("Name", ""),
+            artist=attrs.get("Artist", ""),
+            mix=attrs.get("Mix", ""),
+            remixer=attrs.get("Remixer", ""),
+            album=attrs.get("Album", ""),
+            label=attrs.get("Label", ""),
+            genre=attrs.get("Genre", ""),
+            comments=attrs.get("Comments", ""),
+            grouping=attrs.get("Grouping", ""),
+            year=number("Year", int),
+            bpm=number("AverageBpm", float),
+            key=attrs.get("Tonality", ""),
+            duration_s=number("TotalTime", int),
+            location=attrs.get("Location", ""),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class TagProfile:
+    """A track's full descriptive profile, every value from the controlled vocabulary.
+
+    Multi-valued categories are ordered most important first; a level writes a prefix.
+    ``era`` is a decade like ``"1990s"`` or None when the year is unknown.
+    ``sources`` maps a category name (``primary_genre``, ``energy``, ...) to where its
+    value came from (one of the ``SOURCE_*`` strings, or ``"llm:<model>"``).
+    """
+
+    primary_genre: str
+    sub_genres: tuple[str, ...] = ()
+    energy: int = 5
+    vibes: tuple[str, ...] = ()
+    situations: tuple[str, ...] = ()
+    components: tuple[str, ...] = ()
+    era: str | None = None
+    sources: Mapping[str, str] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["sources"] = dict(self.sources)
+        return data
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "TagProfile":
+        return cls(
+            primary_genre=data["primary_genre"],
+            sub_genres=tuple(data.get("sub_genres", ())),
+            energy=data.get("energy", 5),
+            vibes=tuple(data.get("vibes", ())),
+            situations=tuple(data.get("situations", ())),
+            components=tuple(data.get("components", ())),
+            era=data.get("era"),
+            sources=dict(data.get("sources", {})),
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> "TagProfile":
+        return cls.from_dict(json.loads(text))

@@ -1,0 +1,197 @@
+"""Turn a :class:`TagProfile` into the TRACK attribute values that change.
+
+What each field receives (``N`` = the level's ``values_per_category``: Essential 1,
+Recommended 2, Detailed 3; every multi-valued category is cut to its first ``N`` values):
+
+* ``Genre``: ``"Primary, Sub1, ..., SubN"`` (sub-genres equal to the primary or to each
+  other, ignoring case, are skipped). Essential writes ``"Techno, Peak Time Techno"``.
+* ``Comments``: the user's text plus one Tag Genius block with energy and the first ``N``
+  situations, vibes and components, and the era (format and length rules in
+  :mod:`.block`).
+* ``Colour``: from energy through ``options.colour_map`` (default 9-10 Pink, 8 Orange,
+  6-7 Yellow, 4-5 Green, 1-3 Aqua), always one of rekordbox's eight colours.
+* ``Rating``: from energy through ``options.rating_map`` (default 1-2 one star ... 9-10
+  five stars), always one of 51, 102, 153, 204, 255.
+* ``Grouping`` (off by default): the first ``N`` situations, ``"Peak Hour, Closing"``: a
+  sortable column for set phase. Nothing is written when the profile has no situation.
+
+Modes: REPLACE writes whenever the value differs; FILL_IF_EMPTY writes only when the
+field is absent or blank (for Rating also ``"0"``, no stars); KEEP never writes. For
+Comments the mode governs only the Tag Genius block (see :mod:`.options`).
+
+Only attributes whose value really changes are returned, so planning again on the
+result gives ``{}``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Mapping
+
+from ..vocabulary.profile import TagProfile
+from .block import BlockContent, check_energy, has_block, place_block
+from .options import COLOUR_PALETTE, COLOUR_RED, RATING_VALUES, WriteMode, WriteOptions
+
+GENRE = "Genre"
+GROUPING = "Grouping"
+COMMENTS = "Comments"
+RATING = "Rating"
+COLOUR = "Colour"
+#: The TRACK attributes writeback may change, in rekordbox's attribute order.
+MANAGED_FIELDS: tuple[str, ...] = (GROUPING, GENRE, COMMENTS, RATING, COLOUR)
+
+NOTE_RED = "track is marked Red (the DJ's review/delete mark): left alone"
+
+
+@dataclass(frozen=True)
+class WritePlan:
+    """``changes``: attribute -> new value (only real changes). ``notes``: plain-words
+    reasons something was not written. ``dropped``: block values left out for length."""
+
+    changes: dict[str, str] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+    dropped: tuple[str, ...] = ()
+
+
+def _is_blank(value: str | None) -> bool:
+    return value is None or not value.strip()
+
+
+def _is_unrated(value: str | None) -> bool:
+    return _is_blank(value) or value.strip() == "0"  # type: ignore[union-attr]
+
+
+def _decide(mode: WriteMode, current: str | None, new: str, is_empty: Callable[[str | None], bool]) -> str | None:
+    """The value to write, or None when the mode or an equal value says leave it."""
+    if mode is WriteMode.KEEP:
+        return None
+    if mode is WriteMode.FILL_IF_EMPTY and not is_empty(current):
+        return None
+    return None if new == current else new
+
+
+def _check_list_value(value: object, what: str) -> str:
+    # Genre and Grouping are ", "-joined lists: a comma inside a value would split it.
+    if not isinstance(value, str) or not value.strip() or value != value.strip() or "," in value \
+            or any(ord(c) < 32 for c in value):
+        raise ValueError(f"{what} {value!r} cannot be written")
+    return value
+
+
+def _distinct(values: tuple[str, ...], exclude: str) -> list[str]:
+    seen = {exclude.casefold()}
+    result = []
+    for value in values:
+        if value.casefold() not in seen:
+            seen.add(value.casefold())
+            result.append(value)
+    return result
+
+
+def genre_value(profile: TagProfile, limit: int) -> str:
+    primary = _check_list_value(profile.primary_genre, "primary genre")
+    subs = [_check_list_value(v, "sub-genre") for v in profile.sub_genres]
+    return ", ".join([primary, *_distinct(tuple(subs), primary)[:limit]])
+
+
+def grouping_value(profile: TagProfile, limit: int) -> str | None:
+    situations = [_check_list_value(v, "situation") for v in profile.situations[:limit]]
+    return ", ".join(situations) or None
+
+
+def block_content(profile: TagProfile, limit: int) -> BlockContent:
+    return BlockContent(
+        energy=profile.energy,
+        situations=tuple(profile.situations[:limit]),
+        vibes=tuple(profile.vibes[:limit]),
+        components=tuple(profile.components[:limit]),
+        era=profile.era or None,
+    )
+
+
+def colour_value(energy: int, options: WriteOptions) -> str:
+    colour = options.colour_map[check_energy(energy)]
+    if colour not in COLOUR_PALETTE or colour == COLOUR_RED:  # never write off-palette or Red
+        raise ValueError(f"colour {colour!r} for energy {energy} is not writable")
+    return colour
+
+
+def rating_value(energy: int, options: WriteOptions) -> str:
+    rating = options.rating_map[check_energy(energy)]
+    if rating not in RATING_VALUES or rating == 0:
+        raise ValueError(f"rating {rating!r} for energy {energy} is not writable")
+    return str(rating)
+
+
+def is_red(attrs: Mapping[str, str]) -> bool:
+    return (attrs.get(COLOUR) or "").strip().upper() == COLOUR_RED.upper()
+
+
+def plan_writeback(attrs: Mapping[str, str], profile: TagProfile, options: WriteOptions) -> WritePlan:
+    """Everything :func:`plan_changes` decides, with the reasons for what it skipped.
+
+    Raises ValueError when the profile holds a value that cannot be written safely
+    (energy outside 1..10, a separator inside a value, a malformed era).
+    """
+    n = options.level.values_per_category
+    # Validate the whole profile first, so a bad profile fails the same way on every
+    # track, Red or not, whatever the modes.
+    genre = genre_value(profile, n)
+    grouping = grouping_value(profile, n)
+    content = block_content(profile, n)
+    colour = colour_value(profile.energy, options)
+    rating = rating_value(profile.energy, options)
+
+    if options.protect_red and is_red(attrs):
+        return WritePlan(notes=(NOTE_RED,))
+
+    changes: dict[str, str] = {}
+    notes: list[str] = []
+    dropped: tuple[str, ...] = ()
+
+    def consider(name: str, mode: WriteMode, new: str, is_empty: Callable[[str | None], bool] = _is_blank) -> None:
+        value = _decide(mode, attrs.get(name), new, is_empty)
+        if value is not None:
+            changes[name] = value
+
+    if grouping is not None:
+        consider(GROUPING, options.grouping, grouping)
+    consider(GENRE, options.genre, genre)
+
+    current_comments = attrs.get(COMMENTS)
+    wants_block = options.comments is WriteMode.REPLACE or (
+        options.comments is WriteMode.FILL_IF_EMPTY and not has_block(current_comments)
+    )
+    if wants_block:
+        placed = place_block(current_comments or "", content)
+        dropped = placed.dropped
+        if placed.note:
+            notes.append(placed.note)
+        if placed.text != (current_comments or ""):
+            changes[COMMENTS] = placed.text
+
+    consider(RATING, options.rating, rating, _is_unrated)
+    consider(COLOUR, options.colour, colour)
+    return WritePlan(changes, tuple(notes), dropped)
+
+
+def plan_changes(attrs: Mapping[str, str], profile: TagProfile, options: WriteOptions) -> dict[str, str]:
+    """The attributes to set on this TRACK (only those whose value changes; ``{}`` when
+    nothing does). Idempotent: planning again on the updated attributes gives ``{}``."""
+    return plan_writeback(attrs, profile, options).changes
+
+
+def originals_for(attrs: Mapping[str, str], changes: Mapping[str, object]) -> dict[str, str | None]:
+    """What to store before applying ``changes``: each field's value, None when absent."""
+    return {name: attrs.get(name) for name in changes}
+
+
+def preview(
+    attrs: Mapping[str, str], profile: TagProfile, options: WriteOptions
+) -> dict[str, tuple[str | None, str | None]]:
+    """Every managed field as ``(before, after)``; None means the attribute is absent.
+
+    Unchanged fields are included (before == after) so a preview can show all five.
+    """
+    changes = plan_changes(attrs, profile, options)
+    return {name: (attrs.get(name), changes.get(name, attrs.get(name))) for name in MANAGED_FIELDS}

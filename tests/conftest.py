@@ -1,0 +1,52 @@
+"""Shared test set-up: Qt offscreen, an isolated data folder per test, the shared fixtures."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+# Before anything imports Qt: no screen here, and tests must never need one.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+SHARED_FIXTURES = PROJECT_ROOT.parent / "shared" / "fixtures" / "rekordbox"
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own TAGGENIUS_HOME: no test touches the user's real database."""
+    home = tmp_path_factory.mktemp("taggenius_home")
+    monkeypatch.setenv("TAGGENIUS_HOME", str(home))
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    return home
+
+
+def _fixture_files(subdir: str | None = None) -> list[Path]:
+    folder = SHARED_FIXTURES / subdir if subdir else SHARED_FIXTURES
+    return sorted(folder.glob("*.xml")) if folder.is_dir() else []
+
+
+PRISTINE_EXPORTS = _fixture_files()
+ROBUSTNESS_FILES = _fixture_files("robustness")
+
+
+@pytest.fixture
+def fixtures_dir() -> Path:
+    if not SHARED_FIXTURES.is_dir():
+        pytest.skip("shared rekordbox fixtures are not present")
+    return SHARED_FIXTURES
+
+
+def pristine_params():
+    """``@pytest.mark.parametrize("export", pristine_params())``: every real export, or a skip."""
+    if not PRISTINE_EXPORTS:
+        return [pytest.param(None, marks=pytest.mark.skip(reason="shared fixtures absent"))]
+    return [pytest.param(p, id=p.name[:40]) for p in PRISTINE_EXPORTS]
+
+
+def robustness_params():
+    if not ROBUSTNESS_FILES:
+        return [pytest.param(None, marks=pytest.mark.skip(reason="shared fixtures absent"))]
+    return [pytest.param(p, id=p.name[:40]) for p in ROBUSTNESS_FILES]
