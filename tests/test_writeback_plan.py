@@ -354,3 +354,35 @@ def test_preview_shows_every_managed_field_before_and_after() -> None:
     assert shown["Rating"] == ("153", "153")
     assert shown["Colour"] == (None, "0xFFA500")
     assert shown["Grouping"] == ("", "")
+
+
+# --- the real vocabulary -------------------------------------------------------------
+
+
+def _strings(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for k, v in value.items() for s in _strings(k) + _strings(v)]
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [s for item in value for s in _strings(item)]
+    return []
+
+
+def test_every_vocabulary_value_is_writable() -> None:
+    """The block and the ", "-joined fields refuse separators: the vocabulary must not use them."""
+    try:
+        from taggenius_desktop.vocabulary import load_vocabulary
+    except ImportError:
+        pytest.skip("vocabulary not available yet")
+    vocab = load_vocabulary()
+    names = {"primary_genres": "genre", "sub_genres": "genre", "vibes": "block", "situations": "block",
+             "components": "block"}
+    checked = 0
+    for attribute, kind in names.items():
+        for value in _strings(getattr(vocab, attribute, None)):
+            profile = TagProfile(primary_genre=value) if kind == "genre" else TagProfile(
+                primary_genre="Techno", vibes=(value,), situations=(value,), components=(value,))
+            plan_changes({}, profile, WriteOptions(grouping="replace"))  # raises on an unwritable value
+            checked += 1
+    assert checked > 0

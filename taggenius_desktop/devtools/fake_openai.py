@@ -166,7 +166,8 @@ class FakeOpenAIServer:
         self.tokens_charged = 0  # what the TPM limit was charged with
         self.in_flight = 0
         self.max_in_flight = 0
-        self.batch_sizes: list[int] = []
+        self.batch_sizes: list[int] = []  # tracks per request answered 200
+        self.error_track_requests = 0  # tracks carried by requests answered with an error
         self.last_request: dict[str, Any] | None = None
         self.authorization_headers: list[str] = []
 
@@ -177,7 +178,7 @@ class FakeOpenAIServer:
         class Handler(_Handler):
             fake = server
 
-        httpd = ThreadingHTTPServer((self._host, self._port), Handler, bind_and_activate=False)
+        httpd = _QuietHTTPServer((self._host, self._port), Handler, bind_and_activate=False)
         httpd.daemon_threads = True
         httpd.block_on_close = False
         httpd.request_queue_size = 512  # bursts of concurrent connects must not be refused
@@ -224,6 +225,8 @@ class FakeOpenAIServer:
         try:
             request = json.loads(raw_body or b"{}")
         except ValueError:
+            request = None
+        if not isinstance(request, dict):
             return _error(400, "We could not parse the JSON body of your request.", "invalid_request_error")
         tracks = _tracks_of(request)
         with self._lock:
@@ -421,6 +424,15 @@ class FakeOpenAIServer:
         return content, "stop"
 
 
+class _QuietHTTPServer(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        import sys
+
+        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            return  # a client hung up (a cancelled job, a closed keep-alive): not a server fault
+        super().handle_error(request, client_address)
+
+
 class _Handler(BaseHTTPRequestHandler):
     fake: FakeOpenAIServer
     protocol_version = "HTTP/1.1"  # keep-alive, as real servers do
@@ -452,6 +464,8 @@ class _Handler(BaseHTTPRequestHandler):
             reply = fake.handle_chat(headers, body)
             with fake._lock:
                 fake.status_counts[reply.status] += 1
+                if reply.status != 200:
+                    fake.error_track_requests += _count_tracks(body)
             if reply.delay > 0:
                 time.sleep(reply.delay)
             self._send(reply)
@@ -498,6 +512,14 @@ def _prompt_text(request: Mapping[str, Any]) -> str:
     if request.get("response_format"):
         parts.append(json.dumps(request["response_format"], separators=(",", ":")))
     return "".join(parts)
+
+
+def _count_tracks(raw_body: bytes) -> int:
+    try:
+        request = json.loads(raw_body or b"{}")
+    except ValueError:
+        return 0
+    return len(_tracks_of(request)) if isinstance(request, dict) else 0
 
 
 def _tracks_of(request: Mapping[str, Any]) -> list[dict[str, Any]]:

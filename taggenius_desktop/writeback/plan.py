@@ -25,6 +25,7 @@ result gives ``{}``.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Callable, Mapping
 
@@ -39,6 +40,8 @@ RATING = "Rating"
 COLOUR = "Colour"
 #: The TRACK attributes writeback may change, in rekordbox's attribute order.
 MANAGED_FIELDS: tuple[str, ...] = (GROUPING, GENRE, COMMENTS, RATING, COLOUR)
+
+_UNSAFE_LIST_VALUE = re.compile(r"[,\x00-\x1f\x7f]")
 
 NOTE_RED = "track is marked Red (the DJ's review/delete mark): left alone"
 
@@ -58,7 +61,7 @@ def _is_blank(value: str | None) -> bool:
 
 
 def _is_unrated(value: str | None) -> bool:
-    return _is_blank(value) or value.strip() == "0"  # type: ignore[union-attr]
+    return value is None or value.strip() in ("", "0")
 
 
 def _decide(mode: WriteMode, current: str | None, new: str, is_empty: Callable[[str | None], bool]) -> str | None:
@@ -72,8 +75,7 @@ def _decide(mode: WriteMode, current: str | None, new: str, is_empty: Callable[[
 
 def _check_list_value(value: object, what: str) -> str:
     # Genre and Grouping are ", "-joined lists: a comma inside a value would split it.
-    if not isinstance(value, str) or not value.strip() or value != value.strip() or "," in value \
-            or any(ord(c) < 32 for c in value):
+    if not isinstance(value, str) or not value or value != value.strip() or _UNSAFE_LIST_VALUE.search(value):
         raise ValueError(f"{what} {value!r} cannot be written")
     return value
 

@@ -156,14 +156,22 @@ class AdaptiveLimiter:
         self._budgets = {"requests": _Budget(), "tokens": _Budget()}
         self._sent: deque[Ticket] = deque()  # recent sends, for "spent since anchor"
         self._last_decrease = -math.inf
+        self.halted = False
 
     # ------------------------------------------------------------------ admission
+    def halt(self) -> None:
+        """Admit nothing more (the job is stopping): waiters stay parked until cancelled."""
+        self.halted = True
+
     async def acquire(self, tokens: int) -> Ticket:
         """Wait until a request of about ``tokens`` may be sent; cancel-safe."""
         async with self._cond:
             while True:
+                if self.halted:
+                    await self._cond.wait()  # until the run cancels this task
+                    continue
                 now = self._clock()
-                wait = max(self.paused_until - now, self._budget_wait(tokens, now))
+                wait = max(self.paused_until - now, self.budget_delay(tokens, now))
                 if wait <= 0 and self.in_flight < max(1, int(self.window)):
                     self.in_flight += 1
                     self.stats.admitted += 1
@@ -196,7 +204,9 @@ class AdaptiveLimiter:
                 tokens += ticket.tokens
         return requests, tokens
 
-    def _budget_wait(self, tokens: int, now: float) -> float:
+    def budget_delay(self, tokens: int, now: float | None = None) -> float:
+        """Seconds until the known budgets allow a request of ``tokens`` (0 = now)."""
+        now = self._clock() if now is None else now
         wait = 0.0
         for kind, cost in (("requests", 1), ("tokens", tokens)):
             budget = self._budgets[kind]

@@ -1,0 +1,158 @@
+"""Microseconds per track of the offline tagger, side by side with an lxml baseline.
+
+    python bench/bench_offline_tagger.py [N] [--seed 7] [--real]
+
+Generates N TrackInfos (default 100,000) shaped like real libraries: genre strings
+weighted like the counts in docs/llm.md (junk, vague, multi-genre and untagged ones
+included), unique titles with version parts, keys in every notation rekordbox writes,
+Mixed In Key comments on a share of tracks, years and BPMs. Then it times, in a fresh
+tagger (cold memo caches, as in a real job):
+
+* ``profile_for`` over every track,
+* ``OfflineTagger.tag`` (adds TagResult objects and chunked hand-over),
+* the baseline: lxml parsing and serializing an XML COLLECTION of the same tracks
+  (the product target is the whole pipeline within ~2x of this).
+
+``--real`` also times the tracks of the shared real exports, when present.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import random
+import sys
+import time
+from pathlib import Path
+
+from lxml import etree
+
+from taggenius_desktop.tagging import offline
+from taggenius_desktop.vocabulary import load_vocabulary, validate_profile
+from taggenius_desktop.vocabulary.profile import TrackInfo
+
+GENRES: list[tuple[str, int]] = [
+    ("", 900), ("House", 548), ("Techno", 547), ("Electronic", 299), ("Deep House", 296),
+    ("Tech House", 174), ("Riddim", 168), ("Dance", 167), ("Progressive House", 159),
+    ("Other", 111), ("Dubstep", 95), ("Electro House", 92), ("Electronica", 80),
+    ("Dub Techno", 78), ("Blues", 71), ("Electro", 41), ("Bass", 37), ("Drum & Bass", 35),
+    ("Dance Floor Filth", 33), ("no genre", 27), ("TECHNO / HOUSE", 24), ("fos", 24),
+    ("Jungle", 25), ("Psy Tech", 23), ("SharingDB.me", 20), ("UK Funky", 17),
+    ("Hardgroove", 17), ("Lo-Fi", 15), ("UK Garage", 14), ("Trap", 11),
+    ("Танцевальная музыка", 9), ("Bruk", 6), ("deep house", 28), ("Hip-Hop", 10),
+    ("Techno (Peak Time / Driving)", 15), ("Melodic House & Techno", 20), ("dnb", 6),
+    ("Afro House", 12), ("Amapiano", 8), ("Hard Techno", 9), ("Ambient", 21),
+    ("pop house future", 7), ("Electronica, Deep House, Tech House, Minimal", 4),
+    ("Funk / Soul / Disco", 25), ("house throwback groovie", 4), ("www.DJLIST.org", 5),
+]
+BPM = {"Drum & Bass": (170, 176), "Jungle": (160, 175), "dnb": (85, 88), "Dubstep": (138, 142),
+       "Riddim": (70, 75), "Hip-Hop": (85, 100), "Trap": (70, 80), "Ambient": (70, 110),
+       "Hard Techno": (145, 155), "Lo-Fi": (75, 90), "Blues": (80, 120), "Amapiano": (110, 114)}
+KEYS = (["Am", "Em", "Bm", "F#m", "Dbm", "Abm", "Ebm", "Bbm", "Fm", "Cm", "Gm", "Dm", "C", "G", "D", "A",
+         "E", "B", "F#", "Db", "Ab", "Eb", "Bb", "F"]
+        + [f"{n}{s}" for n in range(1, 13) for s in "ABmd"] + ["Amin", "Emin", "Cmaj", "", "", ""])
+WORDS = ["Night", "Deep", "Dub", "Rave", "Signal", "Echo", "Sunrise", "Warehouse", "Pulse", "Drift",
+         "Voltage", "Fever", "Horizon", "Concrete", "Velvet", "Orbit", "Ghost", "Acid", "Tide", "Ember",
+         "Piano", "Café", "Niño", "Strings", "Hard", "Love", "Dark", "Soul"]
+MIXES = ["Original Mix", "Extended Mix", "Dub Mix", "Radio Edit", "Remix", "Vocal Mix", "Instrumental",
+         "Club Mix", "Acapella", "Dixon Remix", "Peak Time Mix", "Intro Edit"]
+
+
+def generate_tracks(count: int, seed: int) -> list[TrackInfo]:
+    rng = random.Random(seed)
+    names, weights = zip(*GENRES)
+    tracks = []
+    for i in range(count):
+        genre = rng.choices(names, weights)[0]
+        lo, hi = BPM.get(genre, (118, 132))
+        title = " ".join(rng.choice(WORDS) for _ in range(rng.randint(1, 3))) + f" {i}"
+        if rng.random() < 0.12:
+            title += f" feat. {rng.choice(WORDS)}"
+        if rng.random() < 0.6:
+            title += f" ({rng.choice(MIXES)})"
+        roll = rng.random()
+        comments = (f"{rng.randint(1, 12)}A - Energy {rng.randint(3, 9)}" if roll < 0.2
+                    else "Riddim - High Energy" if roll < 0.22 else "ripped from vinyl" if roll < 0.3 else "")
+        tracks.append(TrackInfo(
+            track_id=str(i + 1), title=title, artist=f"{rng.choice(WORDS)} {rng.choice(WORDS)}",
+            mix=rng.choice(MIXES) if rng.random() < 0.05 else "", genre=genre, comments=comments,
+            year=rng.choice([0, 0, rng.randint(1965, 2025)]), bpm=round(rng.uniform(lo, hi), 2) if rng.random() > 0.03 else 0.0,
+            key=rng.choice(KEYS), remixer="Someone" if rng.random() < 0.05 else "", duration_s=rng.randint(120, 480),
+        ))
+    return tracks
+
+
+def real_tracks() -> list[TrackInfo]:
+    folder = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures" / "rekordbox"
+    tracks: list[TrackInfo] = []
+    for path in sorted(folder.glob("*.xml")):
+        for element in etree.parse(str(path), etree.XMLParser(resolve_entities=False, huge_tree=True)).iter("TRACK"):
+            if "Location" in element.attrib:
+                tracks.append(TrackInfo.from_attributes(element.attrib))
+    return tracks
+
+
+def to_xml(tracks: list[TrackInfo]) -> bytes:
+    root = etree.Element("DJ_PLAYLISTS", Version="1.0.0")
+    collection = etree.SubElement(root, "COLLECTION", Entries=str(len(tracks)))
+    for t in tracks:
+        etree.SubElement(collection, "TRACK", TrackID=t.track_id, Name=t.title, Artist=t.artist, Genre=t.genre,
+                         Year=str(t.year), AverageBpm=f"{t.bpm:.2f}", Comments=t.comments, Tonality=t.key,
+                         Mix=t.mix, Remixer=t.remixer, TotalTime=str(t.duration_s),
+                         Location=f"file://localhost/Music/{t.track_id}.mp3")
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+def timed(label: str, count: int, func) -> float:
+    gc.collect()
+    started = time.perf_counter()
+    func()
+    micros = (time.perf_counter() - started) / count * 1e6
+    print(f"  {label:<44} {micros:8.2f} µs/track")
+    return micros
+
+
+def bench(label: str, tracks: list[TrackInfo]) -> None:
+    vocab = load_vocabulary()
+    count = len(tracks)
+    print(f"{label}: {count:,} tracks")
+
+    offline._RULES.clear()  # cold caches, as in a fresh worker
+    timed("profile_for, cold caches", count, lambda: [offline.profile_for(t) for t in tracks])
+    timed("profile_for, warm caches", count, lambda: [offline.profile_for(t) for t in tracks])
+    offline._RULES.clear()
+    tagger = offline.OfflineTagger()
+    collected: list = []
+    timed("OfflineTagger.tag, cold caches", count, lambda: tagger.tag(tracks, collected.extend, lambda: False))
+    bad = sum(1 for r in collected if r.profile is None)
+    for result in collected[:: max(1, count // 2000)]:
+        validate_profile(result.profile, vocab)
+
+    xml = to_xml(tracks)
+    parser = etree.XMLParser(resolve_entities=False, huge_tree=True)
+
+    def parse_and_serialize() -> None:
+        etree.tostring(etree.fromstring(xml, parser), xml_declaration=True, encoding="UTF-8")
+
+    timed(f"baseline: lxml parse+serialize ({len(xml) / 1e6:.0f} MB)", count, parse_and_serialize)
+    print(f"  errors: {bad}, distinct profiles: {len(offline._RULES[vocab.version]._profile_memo):,}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("count", nargs="?", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--real", action="store_true", help="also time the shared real exports' tracks")
+    args = parser.parse_args(argv)
+    bench("generated", generate_tracks(args.count, args.seed))
+    if args.real:
+        tracks = real_tracks()
+        if tracks:
+            bench("real exports", tracks)
+        else:
+            print("real exports: not present, skipped")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,146 @@
+"""The OpenAI API key: kept in the OS keyring, never in settings, logs, the DB or outputs.
+
+Lookup order: the OS keyring (service "Tag Genius", user "openai_api_key"), then a key
+entered this session (used when the keyring cannot store it), then the ``OPENAI_API_KEY``
+environment variable. Headless Linux often has no keyring backend at all: every keyring
+call is guarded and the fallback is reported in a :class:`KeyStatus` the GUI can show.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import threading
+from dataclasses import dataclass
+from enum import Enum
+
+import keyring
+import keyring.errors
+
+log = logging.getLogger(__name__)
+
+SERVICE_NAME = "Tag Genius"
+KEY_USERNAME = "openai_api_key"
+ENV_VAR = "OPENAI_API_KEY"
+
+_lock = threading.Lock()
+_session_key: str | None = None
+
+
+class KeySource(str, Enum):
+    KEYRING = "keyring"
+    SESSION = "session"
+    ENVIRONMENT = "environment"
+    NONE = "none"
+
+
+@dataclass(frozen=True, slots=True)
+class KeyStatus:
+    """Where the key comes from, in words a user understands. Never holds the key itself."""
+
+    source: KeySource
+    keyring_available: bool
+    message: str
+    masked: str = ""  # e.g. "sk-…wxyz", safe to display
+
+    @property
+    def has_key(self) -> bool:
+        return self.source is not KeySource.NONE
+
+
+def mask_key(key: str | None) -> str:
+    if not key:
+        return ""
+    return f"{key[:3]}…{key[-4:]}" if len(key) >= 12 else "…"
+
+
+def _keyring_get() -> tuple[str | None, bool]:
+    """(stored key, keyring usable). Backends raise KeyringError, dbus and OS errors alike."""
+    try:
+        return keyring.get_password(SERVICE_NAME, KEY_USERNAME), True
+    except keyring.errors.KeyringError as exc:
+        log.info("keyring unavailable: %s", type(exc).__name__)
+    except Exception as exc:  # noqa: BLE001 - third-party backends raise anything
+        log.warning("keyring backend failed: %s", type(exc).__name__)
+    return None, False
+
+
+def get_api_key() -> str | None:
+    """The key to use now, or None. Never logged."""
+    stored, _ = _keyring_get()
+    if stored:
+        return stored
+    with _lock:
+        if _session_key:
+            return _session_key
+    return os.environ.get(ENV_VAR) or None
+
+
+def key_status() -> KeyStatus:
+    stored, available = _keyring_get()
+    if stored:
+        return KeyStatus(KeySource.KEYRING, True, "The API key is stored in your system keyring.", mask_key(stored))
+    with _lock:
+        session = _session_key
+    no_keyring = "" if available else "Your system has no usable keyring. "
+    if session:
+        return KeyStatus(KeySource.SESSION, available,
+                         no_keyring + "The API key is kept for this session only and forgotten when the app "
+                         f"closes. To keep it, set the {ENV_VAR} environment variable.", mask_key(session))
+    env = os.environ.get(ENV_VAR)
+    if env:
+        return KeyStatus(KeySource.ENVIRONMENT, available,
+                         no_keyring + f"The API key is read from the {ENV_VAR} environment variable.", mask_key(env))
+    return KeyStatus(KeySource.NONE, available,
+                     no_keyring + "No OpenAI API key is set." +
+                     ("" if available else f" Enter one for this session or set {ENV_VAR}."))
+
+
+def set_api_key(key: str) -> KeyStatus:
+    """Store the key in the keyring; if the keyring refuses, keep it for this session only."""
+    global _session_key
+    key = key.strip()
+    if not key:
+        raise ValueError("the API key is empty")
+    try:
+        keyring.set_password(SERVICE_NAME, KEY_USERNAME, key)
+        with _lock:
+            _session_key = None
+        return key_status()
+    except Exception as exc:  # noqa: BLE001 - KeyringError, or whatever a backend raises
+        log.warning("could not store the API key in the keyring (%s); keeping it for this session",
+                    type(exc).__name__)
+    with _lock:
+        _session_key = key
+    return key_status()
+
+
+def delete_api_key() -> KeyStatus:
+    """Forget the stored and session keys (the environment variable is the user's to unset)."""
+    global _session_key
+    with _lock:
+        _session_key = None
+    try:
+        keyring.delete_password(SERVICE_NAME, KEY_USERNAME)
+    except keyring.errors.PasswordDeleteError:
+        pass  # nothing stored
+    except Exception as exc:  # noqa: BLE001
+        log.info("keyring delete failed: %s", type(exc).__name__)
+    return key_status()
+
+
+_KEY_LIKE = re.compile(r"\bsk-[A-Za-z0-9_\-*.]{4,}")
+_MASKED = re.compile(r"\S*\*{4,}\S*")  # OpenAI's 401 echoes "sk-proj-****...abcd"
+
+
+def redact(text: str, key: str | None = None) -> str:
+    """``text`` with the key, its fragments and anything key-shaped replaced by [redacted]."""
+    if not text:
+        return text
+    if key:
+        text = text.replace(key, "[redacted]")
+        if len(key) >= 16:  # partial echoes show a head or a tail
+            text = text.replace(key[:12], "[redacted]").replace(key[-8:], "[redacted]")
+    text = _KEY_LIKE.sub("[redacted]", text)
+    return _MASKED.sub("[redacted]", text)

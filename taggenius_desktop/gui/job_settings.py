@@ -1,0 +1,364 @@
+"""Job settings: level (with a live preview of one track), provider and model, which
+fields to write and how, and the scope. The Start button only asks; the window builds the
+spec with ``jobs.build_tag_job`` and submits it.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..settings import LEVELS, Settings
+from . import icons
+from .scope_tree import ScopeTree
+
+LEVEL_HELP = {
+    "essential": "1 value per category: primary genre + 1 sub-genre, 1 vibe, 1 situation.",
+    "recommended": "2 values per category: the best balance for browsing in rekordbox.",
+    "detailed": "3 values per category: the fullest picture, longest comments.",
+}
+PROVIDER_CHOICES = (
+    ("offline", "Offline (free, no internet)"),
+    ("openai", "OpenAI"),
+    ("ollama", "Ollama (local)"),
+    ("lm-studio", "LM Studio (local)"),
+    ("custom", "Custom server (OpenAI-compatible)"),
+)
+MODEL_SUGGESTIONS = {
+    "openai": ("gpt-4o-mini", "gpt-4.1-mini", "gpt-4.1-nano", "gpt-5-mini", "gpt-5-nano"),
+    "ollama": ("llama3.1:8b", "qwen2.5:7b", "mistral-nemo"),
+    "lm-studio": (),
+    "custom": (),
+    "offline": (),
+}
+FIELDS = (
+    ("genre", "Genre", "Primary genre and sub-genres"),
+    ("comments", "Comments", "Energy, vibes, situations, components and era in a Tag Genius block; "
+                             "your own comment text is kept"),
+    ("colour", "Colour", "Track colour from energy"),
+    ("rating", "Rating", "Stars from energy"),
+    ("grouping", "Grouping", "Situations (set phase), a sortable column"),
+)
+MODE_CHOICES = (("replace", "Replace"), ("fill_if_empty", "Only if empty"))
+
+
+class JobSettingsPanel(QWidget):
+    options_changed = Signal()  # anything that changes the preview or the estimate
+    start_requested = Signal()
+    settings_requested = Signal()
+
+    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._settings = settings
+        self._sample_attrs: Mapping[str, str] | None = None
+        self._sample_profile: Any = None
+        self._loading = False
+
+        # Level ------------------------------------------------------------------------
+        self.level_buttons: dict[str, QRadioButton] = {}
+        level_group = QButtonGroup(self)
+        level_row = QHBoxLayout()
+        for level in LEVELS:
+            button = QRadioButton(level.capitalize())
+            button.setToolTip(LEVEL_HELP[level])
+            level_group.addButton(button)
+            level_row.addWidget(button)
+            self.level_buttons[level] = button
+            button.toggled.connect(self._changed)
+        level_row.addStretch(1)
+        self.level_help = QLabel()
+        self.level_help.setWordWrap(True)
+        self.level_help.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+
+        self.sample_label = QLabel("Open a library to see a preview.")
+        self.sample_label.setWordWrap(True)
+        self.genre_before = self._preview_label()
+        self.genre_after = self._preview_label(bold=True)
+        self.comments_before = self._preview_label()
+        self.comments_after = self._preview_label(bold=True)
+        preview_grid = QGridLayout()
+        preview_grid.addWidget(QLabel("Before"), 0, 1)
+        preview_grid.addWidget(QLabel("After"), 0, 2)
+        preview_grid.addWidget(QLabel("Genre:"), 1, 0, Qt.AlignmentFlag.AlignTop)
+        preview_grid.addWidget(self.genre_before, 1, 1)
+        preview_grid.addWidget(self.genre_after, 1, 2)
+        preview_grid.addWidget(QLabel("Comments:"), 2, 0, Qt.AlignmentFlag.AlignTop)
+        preview_grid.addWidget(self.comments_before, 2, 1)
+        preview_grid.addWidget(self.comments_after, 2, 2)
+        preview_grid.setColumnStretch(1, 1)
+        preview_grid.setColumnStretch(2, 1)
+
+        level_box = QGroupBox("Level")
+        level_layout = QVBoxLayout(level_box)
+        level_layout.addLayout(level_row)
+        level_layout.addWidget(self.level_help)
+        level_layout.addWidget(self.sample_label)
+        level_layout.addLayout(preview_grid)
+
+        # Provider ---------------------------------------------------------------------
+        self.provider_combo = QComboBox()
+        self.provider_combo.setAccessibleName("Tagger")
+        for key, text in PROVIDER_CHOICES:
+            self.provider_combo.addItem(text, key)
+        self.model_combo = QComboBox()
+        self.model_combo.setEditable(True)
+        self.model_combo.setAccessibleName("Model")
+        self.model_combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.settings_button = QPushButton(icons.icon("settings"), "")
+        self.settings_button.setToolTip("Settings: API key, servers, concurrency (Ctrl+,)")
+        self.settings_button.setAccessibleName("Open settings")
+        self.settings_button.clicked.connect(self.settings_requested)
+        self.provider_note = QLabel()
+        self.provider_note.setWordWrap(True)
+        self.provider_note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        provider_box = QGroupBox("Tagger")
+        provider_form = QFormLayout(provider_box)
+        provider_row = QHBoxLayout()
+        provider_row.addWidget(self.provider_combo, 1)
+        provider_row.addWidget(self.settings_button)
+        provider_form.addRow("Use:", provider_row)
+        provider_form.addRow("Model:", self.model_combo)
+        provider_form.addRow(self.provider_note)
+        self.provider_combo.currentIndexChanged.connect(self._provider_changed)
+        self.model_combo.currentTextChanged.connect(self._changed)
+
+        # Fields -----------------------------------------------------------------------
+        fields_box = QGroupBox("Write to")
+        grid = QGridLayout(fields_box)
+        self.field_checks: dict[str, QCheckBox] = {}
+        self.field_modes: dict[str, QComboBox] = {}
+        for row, (name, label, tip) in enumerate(FIELDS):
+            check = QCheckBox(label)
+            check.setToolTip(tip)
+            mode = QComboBox()
+            mode.setAccessibleName(f"{label} write mode")
+            for value, text in MODE_CHOICES:
+                mode.addItem(text, value)
+            check.toggled.connect(mode.setEnabled)
+            check.toggled.connect(self._changed)
+            mode.currentIndexChanged.connect(self._changed)
+            grid.addWidget(check, row, 0)
+            grid.addWidget(mode, row, 1)
+            self.field_checks[name] = check
+            self.field_modes[name] = mode
+        self.protect_red = QCheckBox("Leave tracks coloured Red alone")
+        self.protect_red.setToolTip("Red is the usual “review / delete” mark: such tracks are never changed")
+        self.protect_red.toggled.connect(self._changed)
+        grid.addWidget(self.protect_red, len(FIELDS), 0, 1, 2)
+        grid.setColumnStretch(1, 1)
+
+        # Scope ------------------------------------------------------------------------
+        scope_box = QGroupBox("Tracks")
+        scope_layout = QVBoxLayout(scope_box)
+        self.scope = ScopeTree()
+        self.scope.scope_changed.connect(self._changed)
+        scope_layout.addWidget(self.scope)
+
+        # Start ------------------------------------------------------------------------
+        self.start_button = QPushButton(icons.icon("start", "#ffffff"), "Start Tagging")
+        self.start_button.setDefault(True)
+        self.start_button.setMinimumHeight(34)
+        self.start_button.setToolTip("Tag the library and write a new XML (Ctrl+Return). Your file is never changed.")
+        self.start_button.clicked.connect(self.start_requested)
+        self.start_button.setObjectName("primaryButton")
+        self.output_label = QLabel()
+        self.output_label.setWordWrap(True)
+        self.output_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+
+        left = QVBoxLayout()
+        left.addWidget(level_box)
+        left.addWidget(provider_box)
+        left.addStretch(1)
+        right = QVBoxLayout()
+        right.addWidget(fields_box)
+        right.addWidget(scope_box, 1)
+        columns = QHBoxLayout()
+        columns.addLayout(left, 3)
+        columns.addLayout(right, 2)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.output_label, 1)
+        bottom.addWidget(self.start_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(columns, 1)
+        layout.addLayout(bottom)
+
+        self.load_settings(settings)
+        self.set_library_loaded(False)
+
+    # -- settings ------------------------------------------------------------------------
+    def load_settings(self, settings: Settings) -> None:
+        self._settings = settings
+        self._loading = True
+        try:
+            self.level_buttons.get(settings.level, self.level_buttons["recommended"]).setChecked(True)
+            index = self.provider_combo.findData(settings.provider)
+            self.provider_combo.setCurrentIndex(max(0, index))
+            self._fill_models(settings.provider, settings.model)
+            for name, check in self.field_checks.items():
+                mode = settings.write_modes.get(name, "keep")
+                check.setChecked(mode != "keep")
+                combo = self.field_modes[name]
+                combo.setCurrentIndex(max(0, combo.findData(mode if mode != "keep" else "replace")))
+                combo.setEnabled(mode != "keep")
+            self.protect_red.setChecked(settings.protect_red)
+            self.output_label.setText(f"Output folder: {settings.effective_output_dir}")
+        finally:
+            self._loading = False
+        self._update_help()
+        self._update_preview()
+
+    def store_settings(self, settings: Settings) -> None:
+        """Write the panel's choices into ``settings`` (the window saves them)."""
+        settings.level = self.level()
+        settings.provider = self.provider()
+        settings.model = self.model()
+        if settings.provider != "offline":
+            settings.llm_preset = settings.provider
+        settings.write_modes = self.write_modes()
+        settings.protect_red = self.protect_red.isChecked()
+
+    # -- values ------------------------------------------------------------------------
+    def level(self) -> str:
+        return next((level for level, button in self.level_buttons.items() if button.isChecked()), "recommended")
+
+    def set_level(self, level: str) -> None:
+        self.level_buttons[level].setChecked(True)
+
+    def provider(self) -> str:
+        return self.provider_combo.currentData() or "offline"
+
+    def set_provider(self, provider: str) -> None:
+        self.provider_combo.setCurrentIndex(max(0, self.provider_combo.findData(provider)))
+
+    def model(self) -> str:
+        return self.model_combo.currentText().strip() if self.provider() != "offline" else ""
+
+    def write_modes(self) -> dict[str, str]:
+        return {name: (self.field_modes[name].currentData() if check.isChecked() else "keep")
+                for name, check in self.field_checks.items()}
+
+    def write_options(self) -> dict[str, Any]:
+        """``write_options`` for the job spec: the panel's modes plus the settings' maps."""
+        options = self._settings.write_options()
+        options.update(self.write_modes())
+        options["protect_red"] = self.protect_red.isChecked()
+        return options
+
+    def playlists(self) -> list[str]:
+        return self.scope.chosen_playlists()
+
+    # -- library -----------------------------------------------------------------------
+    def set_library_loaded(self, loaded: bool) -> None:
+        self.start_button.setEnabled(loaded)
+        if not loaded:
+            self.scope.set_playlists(None)
+            self.set_sample(None, None)
+
+    def set_sample(self, attrs: Mapping[str, str] | None, profile: Any) -> None:
+        """The track the preview shows, with the profile a tagger gave it."""
+        self._sample_attrs = attrs
+        self._sample_profile = profile
+        self._update_preview()
+
+    def preview_texts(self) -> dict[str, tuple[str, str]]:
+        """Genre and Comments as (before, after) for the sample track (tests read this)."""
+        return {
+            "Genre": (self.genre_before.text(), self.genre_after.text()),
+            "Comments": (self.comments_before.text(), self.comments_after.text()),
+        }
+
+    # -- internals ---------------------------------------------------------------------
+    @staticmethod
+    def _preview_label(bold: bool = False) -> QLabel:
+        label = QLabel()
+        label.setWordWrap(True)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        label.setTextFormat(Qt.TextFormat.PlainText)
+        label.setMinimumWidth(120)
+        if bold:
+            font = label.font()
+            font.setBold(True)
+            label.setFont(font)
+        return label
+
+    def _fill_models(self, provider: str, current: str) -> None:
+        self.model_combo.blockSignals(True)
+        self.model_combo.clear()
+        self.model_combo.addItems(list(MODEL_SUGGESTIONS.get(provider, ())))
+        if current:
+            self.model_combo.setCurrentText(current)
+        elif self.model_combo.count():
+            self.model_combo.setCurrentIndex(0)
+        self.model_combo.blockSignals(False)
+        self.model_combo.setEnabled(provider != "offline")
+        notes = {
+            "offline": "Tags from the metadata you already have (genre, BPM, key, Mixed In Key energy). "
+                       "Free, instant, private.",
+            "openai": "Best tags. Needs an OpenAI API key (Settings). The estimate shows the cost first.",
+            "ollama": "A model running on this computer with Ollama. Free, slower.",
+            "lm-studio": "A model running on this computer in LM Studio. Free, slower. Use the model name "
+                         "LM Studio shows.",
+            "custom": "Any OpenAI-compatible server; set its address in Settings.",
+        }
+        self.provider_note.setText(notes.get(provider, ""))
+
+    def _provider_changed(self, _index: int) -> None:
+        if self._loading:
+            return
+        provider = self.provider()
+        keep = self._settings.model if provider == self._settings.provider else ""
+        self._fill_models(provider, keep)
+        self._changed()
+
+    def _update_help(self) -> None:
+        self.level_help.setText(LEVEL_HELP[self.level()])
+
+    def _changed(self, *_args: object) -> None:
+        if self._loading:
+            return
+        self._update_help()
+        self._update_preview()
+        self.options_changed.emit()
+
+    def _update_preview(self) -> None:
+        attrs, profile = self._sample_attrs, self._sample_profile
+        if attrs is None or profile is None:
+            self.sample_label.setText("Open a library to see a preview of one of its tracks.")
+            for label in (self.genre_before, self.genre_after, self.comments_before, self.comments_after):
+                label.setText("")
+            return
+        from ..writeback import WriteOptions, preview
+
+        artist, title = attrs.get("Artist", ""), attrs.get("Name", "")
+        self.sample_label.setText(f"Preview: {artist} – {title}" if artist else f"Preview: {title}")
+        try:
+            options = WriteOptions.from_dict({**self.write_options(), "level": self.level()})
+            fields = preview(attrs, profile, options)
+        except ValueError as exc:
+            self.genre_after.setText(f"(cannot preview: {exc})")
+            return
+        genre_before, genre_after = fields.get("Genre", (None, None))
+        comments_before, comments_after = fields.get("Comments", (None, None))
+        self.genre_before.setText(genre_before or "(empty)")
+        self.genre_after.setText(genre_after or "(empty)")
+        self.comments_before.setText(comments_before or "(empty)")
+        self.comments_after.setText(comments_after or "(empty)")

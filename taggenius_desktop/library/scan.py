@@ -1,0 +1,156 @@
+"""Finding elements in the input's bytes, so the writer can splice instead of re-serialising.
+
+Runs only on a file libxml2 has already checked as well-formed. In such a file every
+``<`` starts markup (``<`` cannot appear raw in text or attribute values), so a regular
+expression that knows quoted attribute values and skips comments, CDATA sections and
+processing instructions finds exactly the elements the parser sees. Anything that does
+not fit the expected shape (text or other elements between TRACKs, a TRACK inside a
+TRACK, a start tag without its end) makes the scan give up (None), and the reader then
+uses the full lxml tree instead: slower, never wrong.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from .model import ElementSpan
+
+_SPECIAL = rb"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>"
+# Attribute text of a start tag: quoted values may hold ">" (other tools leave it raw).
+_ATTRIBUTES = rb"""[^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*"""
+_DECLARATION_END = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*<\?xml\s.*?\?>", re.S)
+
+# One whole COLLECTION TRACK element with the whitespace before it: the fast path for
+# files without comments, CDATA or processing instructions after the declaration.
+# Group 2 catches TrackID when it is the first attribute and needs no unescaping (always,
+# in rekordbox's own files), so the reader need not parse the tag for it. The content is
+# matched run by run up to the first </TRACK> (an unrolled loop: fast in Python's re).
+_TRACK_ELEMENT = re.compile(
+    rb"\s*(<TRACK(?:\sTrackID=\"([^\"&\t\n\r]*)\")?(?=[\s/>])"
+    + _ATTRIBUTES
+    + rb">)(?:(?<=/>)|[^<]*(?:<(?!/TRACK\s*>)[^<]*)*</TRACK\s*>)",
+    re.S,
+)
+_TRACK_TOKEN = re.compile(
+    _SPECIAL + rb"|(<TRACK(?=[\s/>])" + _ATTRIBUTES + rb">)|(</TRACK\s*>)",
+    re.S,
+)
+
+
+class Unusual(Exception):
+    """The file is well-formed but not shaped for splicing: read it as a tree instead."""
+
+
+def has_special_markup(data: bytes) -> bool:
+    """Comments, CDATA, a DOCTYPE or processing instructions after the XML declaration."""
+    declaration = _DECLARATION_END.match(data)
+    after = declaration.end() if declaration else 0
+    return data.find(b"<!", after) != -1 or data.find(b"<?", after) != -1
+
+
+def newline_of(data: bytes) -> bytes:
+    """The input's line ending (rekordbox writes CRLF; some exports were converted to LF)."""
+    first = data.find(b"\n")
+    if first == -1:
+        return b"\r\n"
+    return b"\r\n" if first > 0 and data[first - 1 : first] == b"\r" else b"\n"
+
+
+@lru_cache(maxsize=None)
+def _start_tag(name: bytes, specials: bool) -> re.Pattern[bytes]:
+    tag = rb"<" + re.escape(name) + rb"(?=[\s/>])" + _ATTRIBUTES + rb">"
+    if specials:
+        return re.compile(_SPECIAL + rb"|(" + tag + rb")", re.S)
+    return re.compile(rb"(" + tag + rb")", re.S)
+
+
+@lru_cache(maxsize=None)
+def _end_tag(name: bytes, specials: bool) -> re.Pattern[bytes]:
+    tag = rb"</" + re.escape(name) + rb"\s*>"
+    if specials:
+        return re.compile(_SPECIAL + rb"|(" + tag + rb")", re.S)
+    return re.compile(rb"(" + tag + rb")", re.S)
+
+
+def _first(pattern: re.Pattern[bytes], data: bytes, start: int, end: int) -> tuple[int, int] | None:
+    for match in pattern.finditer(data, start, end):
+        if match.group(1) is not None:
+            return match.span(1)
+    return None
+
+
+def find_element(data: bytes, name: bytes, start: int, end: int, specials: bool) -> ElementSpan | None:
+    """The first ``name`` element starting in ``data[start:end]``, or None if there is none."""
+    found = _first(_start_tag(name, specials), data, start, end)
+    if found is None:
+        return None
+    tag_start, tag_end = found
+    if data[tag_end - 2 : tag_end] == b"/>":
+        return ElementSpan(tag_start, tag_end, tag_end, tag_end)
+    closing = _first(_end_tag(name, specials), data, tag_end, end)
+    if closing is None:
+        raise Unusual(f"no end tag for <{name.decode()}>")
+    return ElementSpan(tag_start, tag_end, closing[0], closing[1])
+
+
+def scan_tracks(
+    data: bytes, start: int, end: int, specials: bool
+) -> tuple[list[tuple[int, int, int]], list[bytes | None]]:
+    """Spans ``(start, start tag end, element end)`` of every TRACK directly in
+    ``data[start:end]``, and each one's raw TrackID when it could be read off cheaply.
+
+    Raises :class:`Unusual` if anything but TRACK elements, whitespace (and comments)
+    sits there.
+    """
+    if specials:
+        spans = _scan_tracks_with_specials(data, start, end)
+        return spans, [None] * len(spans)
+    spans = []
+    raw_ids: list[bytes | None] = []
+    position = start
+    for match in _TRACK_ELEMENT.finditer(data, start, end):
+        whole, tag, track_id = match.regs
+        if whole[0] != position:
+            raise Unusual("something other than TRACK elements in COLLECTION")
+        position = whole[1]
+        spans.append((tag[0], tag[1], position))
+        raw_ids.append(data[track_id[0] : track_id[1]] if track_id[0] >= 0 else None)
+    if data[position:end].strip():
+        raise Unusual("something other than TRACK elements in COLLECTION")
+    return spans, raw_ids
+
+
+def _scan_tracks_with_specials(data: bytes, start: int, end: int) -> list[tuple[int, int, int]]:
+    spans: list[tuple[int, int, int]] = []
+    open_track: tuple[int, int] | None = None
+    position = start
+    for match in _TRACK_TOKEN.finditer(data, start, end):
+        if open_track is None and data[position : match.start()].strip():
+            raise Unusual("something other than TRACK elements in COLLECTION")
+        if match.group(1) is not None:
+            if open_track is not None:
+                raise Unusual("TRACK inside a TRACK")
+            tag_start, tag_end = match.span(1)
+            if data[tag_end - 2 : tag_end] == b"/>":
+                spans.append((tag_start, tag_end, tag_end))
+            else:
+                open_track = (tag_start, tag_end)
+        elif match.group(2) is not None:
+            if open_track is None:
+                raise Unusual("stray </TRACK>")
+            spans.append((open_track[0], open_track[1], match.end()))
+            open_track = None
+        position = match.end()
+    if open_track is not None or data[position:end].strip():
+        raise Unusual("something other than TRACK elements in COLLECTION")
+    return spans
+
+
+def line_prefix(data: bytes, position: int) -> bytes:
+    """What precedes ``position`` on its line, as indentation for wrapped attribute lines."""
+    line_start = data.rfind(b"\n", 0, position) + 1
+    prefix = data[line_start:position]
+    if not prefix or prefix.isspace():
+        return prefix
+    return b" " * len(prefix)

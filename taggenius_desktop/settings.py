@@ -1,0 +1,232 @@
+"""The app's settings: declared once, with typed defaults and a schema version (no Qt here).
+
+Stored as JSON at :func:`taggenius_desktop.paths.settings_path` (so ``TAGGENIUS_HOME``
+redirects it for tests and portable use). Loading never fails: a missing file gives the
+defaults; a corrupt file is kept aside as ``settings.json.corrupt`` and the defaults are
+used; a value of the wrong type falls back to that field's default without losing the
+others. The API key is NOT a setting: it lives in the OS keyring (see ``credentials``).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any, Mapping
+
+from . import paths
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+MAX_RECENT_FILES = 10
+
+#: Provider presets the settings dialog offers: preset -> (job provider, default base URL).
+PROVIDER_PRESETS: dict[str, tuple[str, str]] = {
+    "openai": ("openai", ""),
+    "ollama": ("openai-compatible", "http://localhost:11434/v1"),
+    "lm-studio": ("openai-compatible", "http://localhost:1234/v1"),
+    "custom": ("openai-compatible", ""),
+}
+LEVELS = ("essential", "recommended", "detailed")
+WRITE_MODES = ("replace", "fill_if_empty", "keep")
+WRITE_FIELDS = ("genre", "comments", "colour", "rating", "grouping")
+THEMES = ("system", "light", "dark")
+
+
+def _default_modes() -> dict[str, str]:
+    # Mirrors writeback.WriteOptions' defaults: never overwrite what the DJ set by hand.
+    return {"genre": "replace", "comments": "replace", "colour": "fill_if_empty",
+            "rating": "fill_if_empty", "grouping": "keep"}
+
+
+@dataclass
+class Settings:
+    schema_version: int = SCHEMA_VERSION
+    #: newest first; absolute paths
+    recent_files: list[str] = field(default_factory=list)
+    level: str = "recommended"
+    #: "offline" or one of PROVIDER_PRESETS ("openai", "ollama", "lm-studio", "custom")
+    provider: str = "offline"
+    #: the last online preset chosen in Settings (what "AI" means in the job panel)
+    llm_preset: str = "openai"
+    model: str = ""
+    #: base URL for the "custom" preset (the local presets have their own)
+    base_url: str = ""
+    #: 0 = the provider's default
+    concurrency: int = 0
+    batch_size: int = 0
+    use_cache: bool = True
+    #: empty = paths.default_output_dir()
+    output_dir: str = ""
+    write_modes: dict[str, str] = field(default_factory=_default_modes)
+    protect_red: bool = True
+    #: energy ("1".."10") -> colour hex / rating value; empty = the writeback defaults
+    colour_map: dict[str, str] = field(default_factory=dict)
+    rating_map: dict[str, int] = field(default_factory=dict)
+    notify_when_done: bool = True
+    theme: str = "system"
+    #: ids of interrupted jobs the user chose not to resume (no banner for them again)
+    dismissed_jobs: list[int] = field(default_factory=list)
+    #: QMainWindow.saveGeometry() / saveState(), base64 (opaque to the core)
+    window_geometry: str = ""
+    window_state: str = ""
+
+    # -- derived values -----------------------------------------------------------------
+    @property
+    def job_provider(self) -> str:
+        """The provider name a job spec takes: offline, openai or openai-compatible."""
+        if self.provider == "offline":
+            return "offline"
+        return PROVIDER_PRESETS.get(self.provider, PROVIDER_PRESETS["openai"])[0]
+
+    @property
+    def effective_base_url(self) -> str | None:
+        if self.provider in ("offline", "openai"):
+            return None
+        if self.provider == "custom":
+            return self.base_url.strip() or None
+        return PROVIDER_PRESETS[self.provider][1]
+
+    @property
+    def effective_output_dir(self) -> Path:
+        return Path(self.output_dir).expanduser() if self.output_dir.strip() else paths.default_output_dir()
+
+    def write_options(self) -> dict[str, Any]:
+        """The ``write_options`` dict a tag job spec takes (level travels separately)."""
+        options: dict[str, Any] = {name: self.write_modes.get(name, default)
+                                   for name, default in _default_modes().items()}
+        options["protect_red"] = self.protect_red
+        if self.colour_map:
+            options["colour_map"] = dict(self.colour_map)
+        if self.rating_map:
+            options["rating_map"] = dict(self.rating_map)
+        return options
+
+    def add_recent(self, path: str | Path) -> None:
+        """Put ``path`` first in the recent files (no duplicates, at most MAX_RECENT_FILES)."""
+        text = str(Path(path).expanduser().absolute())
+        self.recent_files = [text, *[p for p in self.recent_files if p != text]][:MAX_RECENT_FILES]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "Settings":
+        """Unknown keys are ignored; a value of the wrong type keeps that field's default."""
+        defaults = cls()
+        values: dict[str, Any] = {}
+        for spec in fields(cls):
+            if spec.name not in data or spec.name == "schema_version":
+                continue
+            value = _coerce(data[spec.name], getattr(defaults, spec.name))
+            if value is _INVALID:
+                log.warning("setting %s has an invalid value; using the default", spec.name)
+                continue
+            values[spec.name] = value
+        settings = cls(**values)
+        settings._repair()
+        return settings
+
+    def _repair(self) -> None:
+        """Values of the right type but outside what the app knows go back to defaults."""
+        defaults = Settings()
+        if self.level not in LEVELS:
+            self.level = defaults.level
+        if self.provider != "offline" and self.provider not in PROVIDER_PRESETS:
+            self.provider = defaults.provider
+        if self.llm_preset not in PROVIDER_PRESETS:
+            self.llm_preset = defaults.llm_preset
+        if self.theme not in THEMES:
+            self.theme = defaults.theme
+        modes = _default_modes()
+        for name, mode in self.write_modes.items():
+            if name in modes and mode in WRITE_MODES:
+                modes[name] = mode
+        self.write_modes = modes
+        self.concurrency = max(0, min(self.concurrency, 64))
+        self.batch_size = max(0, min(self.batch_size, 100))
+        self.recent_files = [p for p in self.recent_files if isinstance(p, str)][:MAX_RECENT_FILES]
+        self.dismissed_jobs = [i for i in self.dismissed_jobs if isinstance(i, int)][-200:]
+        # A hand-edited map rekordbox cannot show (or that maps energy to Red) would fail
+        # every job; the defaults are better than a broken start button.
+        from .writeback import WriteOptions
+
+        for name in ("colour_map", "rating_map"):
+            if getattr(self, name):
+                try:
+                    WriteOptions(**{name: getattr(self, name)})
+                except (ValueError, TypeError):
+                    log.warning("setting %s is not usable; using the default map", name)
+                    setattr(self, name, {})
+
+
+class _Invalid:
+    pass
+
+
+_INVALID = _Invalid()
+
+
+def _coerce(value: Any, default: Any) -> Any:
+    """``value`` if it has the default's type (ints accepted for floats), else _INVALID."""
+    if isinstance(default, bool):
+        return value if isinstance(value, bool) else _INVALID
+    if isinstance(default, int):
+        return value if isinstance(value, int) and not isinstance(value, bool) else _INVALID
+    if isinstance(default, str):
+        return value if isinstance(value, str) else _INVALID
+    if isinstance(default, list):
+        return list(value) if isinstance(value, list) else _INVALID
+    if isinstance(default, dict):
+        return {str(k): v for k, v in value.items()} if isinstance(value, dict) else _INVALID
+    return value
+
+
+def load_settings(path: Path | str | None = None) -> Settings:
+    """The saved settings, or the defaults. Never raises for a bad file."""
+    target = Path(path) if path is not None else paths.settings_path()
+    try:
+        text = target.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Settings()
+    except OSError as exc:
+        log.warning("cannot read settings %s (%s); using defaults", target, exc)
+        return Settings()
+    try:
+        data = json.loads(text)
+        if not isinstance(data, dict):
+            raise ValueError("the settings file does not hold an object")
+    except ValueError as exc:
+        log.warning("settings file %s is corrupt (%s); kept aside, using defaults", target, exc)
+        try:
+            os.replace(target, target.with_name(target.name + ".corrupt"))
+        except OSError:
+            pass
+        return Settings()
+    version = data.get("schema_version", SCHEMA_VERSION)
+    if isinstance(version, int) and version > SCHEMA_VERSION:
+        log.warning("settings were written by a newer version (schema %s); reading what is known", version)
+    return Settings.from_dict(data)
+
+
+def save_settings(settings: Settings, path: Path | str | None = None) -> None:
+    """Write atomically (temp file + rename): a crash mid-save never corrupts the file."""
+    target = Path(path) if path is not None else paths.settings_path()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    data = settings.to_dict()
+    data["schema_version"] = SCHEMA_VERSION
+    fd, temp = tempfile.mkstemp(prefix=".settings-", suffix=".json", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, ensure_ascii=False, indent=2, sort_keys=True)
+        os.replace(temp, target)
+    except BaseException:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+        raise

@@ -1,0 +1,75 @@
+"""Reading one reply: matching items back to tracks by id and validating each on its own.
+
+A reply is never trusted as a whole: one bad item must not sink nineteen good ones, and
+a missing item must be asked again rather than guessed. Every problem is reported per
+track in plain words, which become the track's error if re-asking does not fix it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from ...vocabulary import InvalidProfile, Vocabulary, coerce_profile
+from ...vocabulary.profile import TagProfile, TrackInfo
+
+
+@dataclass(slots=True)
+class ParsedReply:
+    profiles: dict[str, TagProfile] = field(default_factory=dict)  # local id -> profile
+    problems: dict[str, str] = field(default_factory=dict)  # local id -> why it must be asked again
+    unknown_ids: list[str] = field(default_factory=list)
+
+
+def _all_failed(ids: Mapping[str, TrackInfo], reason: str) -> ParsedReply:
+    return ParsedReply(problems={local_id: reason for local_id in ids})
+
+
+def parse_reply(content: str | None, tracks_by_local_id: Mapping[str, TrackInfo], vocab: Vocabulary,
+                source: str) -> ParsedReply:
+    """Profiles for the items that are valid; a reason for every other track of the batch."""
+    if not content or not content.strip():
+        return _all_failed(tracks_by_local_id, "the model returned an empty reply")
+    try:
+        data = json.loads(content)
+    except ValueError:
+        return _all_failed(tracks_by_local_id, "the model's reply was not valid JSON")
+    items = data.get("tracks") if isinstance(data, dict) else data if isinstance(data, list) else None
+    if not isinstance(items, list):
+        return _all_failed(tracks_by_local_id, "the model's reply did not list tracks")
+
+    by_id: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
+    parsed = ParsedReply()
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        local_id = str(item.get("id", "")).strip()
+        if local_id in tracks_by_local_id:
+            by_id[local_id].append(item)
+        else:
+            parsed.unknown_ids.append(local_id)
+
+    for local_id in tracks_by_local_id:
+        candidates = by_id.get(local_id)
+        if not candidates:
+            parsed.problems[local_id] = "the model's reply left this track out"
+            continue
+        profiles: list[TagProfile] = []
+        error = ""
+        for candidate in candidates:
+            fields = {k: v for k, v in candidate.items() if k != "id"}
+            try:
+                profiles.append(coerce_profile(fields, vocab, source=source))
+            except InvalidProfile as exc:
+                error = str(exc)
+        distinct = {p.to_json() for p in profiles}
+        if len(candidates) > 1 and (len(distinct) > 1 or error):
+            # Two different answers for one id: neither can be trusted to be this track's.
+            parsed.problems[local_id] = "the model's reply answered this track twice, differently"
+        elif profiles:
+            parsed.profiles[local_id] = profiles[0]
+        else:
+            parsed.problems[local_id] = f"the model's answer was off the vocabulary ({error})"
+    return parsed

@@ -1,0 +1,101 @@
+"""GUI test helpers: an in-memory keyring, a window with a one-worker JobManager, drops."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterator
+
+import keyring
+import keyring.backend
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication, QWidget
+
+from taggenius_desktop.gui.app import TagGeniusApplication
+
+
+@pytest.fixture(scope="session")
+def qapp_cls():
+    """pytest-qt builds the app's own QApplication subclass (it handles QFileOpenEvent)."""
+    return TagGeniusApplication
+
+
+class MemoryKeyring(keyring.backend.KeyringBackend):
+    """Keeps passwords in a dict: tests never touch the machine's keyring."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.passwords: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.passwords.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.passwords[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        if self.passwords.pop((service, username), None) is None:
+            raise keyring.errors.PasswordDeleteError("not stored")
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    try:
+        yield backend
+    finally:
+        keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def make_window(qtbot, memory_keyring):  # noqa: ANN001
+    """``make_window(settings=None)``: a MainWindow whose JobManager has one worker; every
+    window is shut down (manager, workers, bridge) at teardown."""
+    from taggenius_desktop.gui.main_window import MainWindow
+    from taggenius_desktop.jobs import JobManager
+    from taggenius_desktop.settings import Settings
+
+    windows = []
+
+    def make(settings: Settings | None = None, show: bool = False) -> MainWindow:
+        window = MainWindow(settings or Settings(), manager_factory=lambda: JobManager(workers=1),
+                            bridge_interval_ms=50)
+        qtbot.addWidget(window)
+        if show:
+            window.show()
+        windows.append(window)
+        return window
+
+    yield make
+    from taggenius_desktop.gui import tasks
+
+    tasks.wait_for_tasks(10_000)
+    for window in windows:
+        window.shutdown()
+
+
+def url_mime(*urls: QUrl) -> QMimeData:
+    mime = QMimeData()
+    mime.setUrls(list(urls))
+    return mime
+
+
+def file_mime(*paths: Path) -> QMimeData:
+    return url_mime(*(QUrl.fromLocalFile(str(p)) for p in paths))
+
+
+def drag_and_drop(widget: QWidget, mime: QMimeData) -> tuple[bool, bool]:
+    """Send a drag-enter then a drop to ``widget``; (enter accepted, drop accepted)."""
+    position = QPointF(widget.width() / 2, widget.height() / 2)
+    enter = QDragEnterEvent(position, Qt.DropAction.CopyAction, mime,
+                            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(widget, enter)
+    drop = QDropEvent(position, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                      Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(widget, drop)
+    return enter.isAccepted(), drop.isAccepted()
