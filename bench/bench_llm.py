@@ -69,7 +69,7 @@ def load_tracks(count: int) -> tuple[list[TrackInfo], str]:
 
 
 def _fields(info: TrackInfo) -> dict:
-    return {name: getattr(info, name) for name in info.__slots__}
+    return info._asdict()
 
 
 def sequential_baseline(tracks: list[TrackInfo], faults: dict) -> float:

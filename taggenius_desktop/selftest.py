@@ -201,12 +201,13 @@ def check_openai_job(sample: Path, out_dir: Path) -> str:
             use_cache=False,  # the offline run must not answer for the provider
         )
         record = _run_tag_job(spec)
+        base_url = server.base_url
         requests = server.request_count
         statuses = dict(server.status_counts)
-    _expect(requests > 0, "the worker sent no request to the fake OpenAI server")
-    _expect(statuses.get(401, 0) == 0, "the fake server refused the API key (it did not reach the worker)")
     detail = _check_output(record, sample, output)
-    return f"{requests} requests to {server.base_url}: {detail}"
+    _expect(requests > 0, "the job completed without a request to the fake OpenAI server")
+    _expect(statuses.get(401, 0) == 0, "the fake server refused the API key (it did not reach the worker)")
+    return f"{requests} requests to {base_url}: {detail}"
 
 
 def check_keyring() -> tuple[str, str]:
@@ -235,15 +236,18 @@ def check_keyring() -> tuple[str, str]:
 def check_qt() -> str:
     """Qt loads and the plugins a window needs are in place; no window is opened."""
     import PySide6
-    from PySide6.QtCore import QLibraryInfo
+    from PySide6.QtCore import QCoreApplication, QLibraryInfo
     from PySide6.QtGui import QImageReader
 
-    plugins = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath))
+    # Every folder Qt would search for plugins (its own, QT_PLUGIN_PATH, the app's).
+    folders = [QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath), *QCoreApplication.libraryPaths()]
+    folders += [p for p in os.environ.get("QT_PLUGIN_PATH", "").split(os.pathsep) if p]
     wanted = {"darwin": "qcocoa", "win32": "qwindows"}.get(sys.platform, "qxcb")
-    platforms = sorted(p.name for p in (plugins / "platforms").glob("*")) if (plugins / "platforms").is_dir() else []
+    platforms = sorted({p.name for folder in folders for p in (Path(folder) / "platforms").glob("*")})
     _expect(
         any(wanted in name for name in platforms),
-        f"platform plugin {wanted} not found in {plugins / 'platforms'} (have: {', '.join(platforms) or 'none'})",
+        f"platform plugin {wanted} not found under {', '.join(dict.fromkeys(folders))} "
+        f"(have: {', '.join(platforms) or 'none'})",
     )
     formats = {bytes(f.data()).decode() for f in QImageReader.supportedImageFormats()}
     _expect("svg" in formats and "png" in formats, f"image formats svg/png missing (have: {sorted(formats)})")

@@ -259,3 +259,13 @@ def test_real_exports_coverage(genres, export):
     # the frequent unmapped strings are all known junk, not missed genres
     for raw, _ in unmapped.most_common(6):
         assert raw in {"Other", "no genre", "fos", "SharingDB.me", "Hollow", "Mashup", "Loop Samples"}, raw
+
+
+def test_lookup_all_matches_whole_names_only(genres):
+    assert genres.lookup_all("R&B") == ("R&B",)
+    assert genres.lookup_all("Drum'n'Bass") == ("Drum & Bass",)
+    assert genres.lookup_all("Techno (Peak Time / Driving)") == ("Techno", "Peak Time Techno")
+    assert genres.lookup_all("Танцевальная музыка") == ("Dance",)
+    assert genres.lookup_all("Daft Punk") == ()  # "punk" is a genre word, the whole is not a genre
+    assert genres.lookup_all("House of Pain") == ()
+    assert genres.lookup("deep-house") == "Deep House" and genres.lookup("Deep House, Techno") is None

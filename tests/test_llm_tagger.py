@@ -211,6 +211,16 @@ def test_other_400_fails_the_tracks_and_is_not_resent(vocab):
     assert "Invalid schema" in sink.results[0].error
 
 
+def test_local_server_without_json_schema_support_falls_back_to_json_mode(vocab):
+    with FakeOpenAIServer(models=["qwen2.5"], reject_json_schema=True) as server:
+        tagger = LLMTagger(LLMConfig(provider="openai-compatible", model="qwen2.5", base_url=server.base_url,
+                                     concurrency=2), vocab, retry_policy=RetryPolicy(base_delay=0.01))
+        sink = run(tagger, make_tracks(10))
+        assert server.status_counts[400] <= 2  # only the requests sent before the switch
+        assert server.last_request["response_format"] == {"type": "json_object"}
+    assert all(r.profile is not None for r in sink.results) and len(sink.results) == 10
+
+
 def test_refusal_is_asked_again(vocab):
     with FakeOpenAIServer(script=["refusal"]) as server:
         sink = run(tagger_for(server, vocab), make_tracks(1))
@@ -315,11 +325,6 @@ def test_local_server_gets_local_defaults_no_key_and_the_vocabulary_in_the_promp
     assert all(r.profile is not None for r in sink.results)
 
 
-def test_make_tagger_without_any_key_stops(vocab):
-    with pytest.raises(TaggingStopped, match="No OpenAI API key"):
-        make_tagger(LLMConfig(), vocab)
-
-
 # ---------------------------------------------------------------- cancellation
 
 
@@ -356,15 +361,17 @@ def test_cancel_before_start_sends_nothing(vocab):
 def test_the_key_never_appears_in_logs_results_or_errors(vocab, caplog):
     caplog.set_level(logging.DEBUG)
     wrong = "sk-proj-LEAKYkeyMiddlePart1234567890abcdWXYZ"
-    secrets = [wrong, wrong[8:30], "LEAKYkeyMiddle"]
+    secrets = [wrong, wrong[8:30], "LEAKYkeyMiddle", wrong[-6:], "****"]
     # a 401 that echoes the key, then a 400 whose body would be passed through
     with FakeOpenAIServer(api_key="sk-other-000000000000000000") as server:
         tagger = tagger_for(server, vocab, api_key=wrong)
         with pytest.raises(TaggingStopped) as stopped:
             tagger.tag(make_tracks(3), Run(), lambda: False)
     with FakeOpenAIServer(script=[429, 500, "bad_request"]) as server:
-        tagger = tagger_for(server, vocab, api_key=wrong, batch_size=3)
+        tagger = tagger_for(server, vocab, api_key=wrong, batch_size=3, concurrency=1)
         sink = run(tagger, make_tracks(3))
+    assert "rejected (401)" in str(stopped.value)
+    assert all("refused the request (400)" in r.error for r in sink.results) and len(sink.results) == 3
     texts = [str(stopped.value), repr(stopped.value), caplog.text, repr(tagger.config)]
     texts += [r.error or "" for r in sink.results] + [repr(r) for r in sink.results]
     for text in texts:

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import shutil
 import struct
 import subprocess
 import sys
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -199,6 +199,9 @@ def _processes_with_marker(marker: str) -> list[int]:
 def test_self_test_passes_and_leaves_no_process(tmp_path: Path) -> None:
     marker = f"TAGGENIUS_TEST_MARKER={uuid.uuid4().hex}"
     env = dict(os.environ, TAGGENIUS_SELFTEST_REPORT=str(tmp_path / "report.txt"))
+    # The self-test's temporary data folder lands here, so even a failed run leaves
+    # nothing behind in the system temp folder.
+    env.update(TMPDIR=str(tmp_path), TEMP=str(tmp_path), TMP=str(tmp_path))
     env[marker.split("=")[0]] = marker.split("=")[1]
     result = subprocess.run(
         [sys.executable, "-m", "taggenius_desktop", "--self-test"],
@@ -232,6 +235,7 @@ def test_self_test_fails_when_the_sample_library_is_missing(
     empty_resources.mkdir()
     monkeypatch.setattr(paths, "resources_dir", lambda: empty_resources)
     monkeypatch.setenv(selftest.REPORT_ENV, str(tmp_path / "report.txt"))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # where the kept data folder goes
     home_before = os.environ["TAGGENIUS_HOME"]
 
     assert selftest.main() == 1
@@ -242,5 +246,4 @@ def test_self_test_fails_when_the_sample_library_is_missing(
     assert (tmp_path / "report.txt").read_text(encoding="utf-8") == out
     assert os.environ["TAGGENIUS_HOME"] == home_before  # the caller's environment is restored
     kept = Path(out.rsplit("Kept the data folder for diagnosis: ", 1)[1].strip())
-    assert kept.is_dir()  # kept for diagnosis on failure
-    shutil.rmtree(kept)
+    assert kept.is_dir() and kept.parent == tmp_path  # kept for diagnosis on failure

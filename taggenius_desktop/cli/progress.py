@@ -42,11 +42,12 @@ class ProgressPrinter:
         self.stream = stream or sys.stderr
         self.quiet = quiet or self.stream is None
         self.interactive = bool(getattr(self.stream, "isatty", lambda: False)())
-        self._last_print = 0.0
+        # On a pipe the first line waits a few seconds: short jobs print nothing but the result.
+        self._last_print = time.monotonic()
         self._last_text = ""
 
     def update(self, record: JobRecord) -> None:
-        if self.quiet or record.status not in ("In Progress",):
+        if self.quiet or record.status != "In Progress" or not record.tracks_total:
             return
         text = progress_line(record)
         now = time.monotonic()

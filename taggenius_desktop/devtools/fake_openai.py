@@ -116,6 +116,7 @@ class FakeOpenAIServer:
         insufficient_quota: bool = False,
         context_limit_tokens: int | None = None,
         max_output_tokens: int | None = None,
+        reject_json_schema: bool = False,
         script: Sequence[int | str] = (),
         title_faults: Mapping[str, str] | None = None,
         seed: int = 0,
@@ -136,6 +137,7 @@ class FakeOpenAIServer:
         self.insufficient_quota = insufficient_quota
         self.context_limit_tokens = context_limit_tokens
         self.max_output_tokens = max_output_tokens
+        self.reject_json_schema = reject_json_schema  # like llama.cpp builds without schema support
         self._script = list(script)
         for entry in self._script:
             if not isinstance(entry, int) and entry not in SCRIPT_KINDS:
@@ -260,6 +262,10 @@ class FakeOpenAIServer:
             return _error(400, f"This model's maximum context length is {limit} tokens. However, your messages "
                           f"resulted in {prompt_tokens} tokens. Please reduce the length of the messages.",
                           "invalid_request_error", param="messages", code="context_length_exceeded")
+        fmt = request.get("response_format") or {}
+        if self.reject_json_schema and isinstance(fmt, dict) and fmt.get("type") == "json_schema":
+            return _error(400, "'response_format.type' must be 'json_object' or 'text'", "invalid_request_error",
+                          param="response_format")
         if scripted == "bad_request":
             return _error(400, "Invalid schema for response_format 'track_tags': 'additionalProperties' is required "
                           "to be supplied and to be false.", "invalid_request_error", param="response_format")
@@ -446,7 +452,11 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
         if self.path.rstrip("/").endswith("/models"):
-            self._send(self.fake.models_reply())
+            sent = self.headers.get("authorization", "")
+            if self.fake.api_key is not None and sent != f"Bearer {self.fake.api_key}":
+                self._send(_invalid_key_reply(sent))
+            else:
+                self._send(self.fake.models_reply())
         else:
             self._send(_error(404, f"Invalid URL (GET {self.path})", "invalid_request_error"))
 

@@ -380,7 +380,7 @@ class ReviewModel(QAbstractTableModel):
         if not 0 <= column < len(COLUMNS) or not self._order:
             return
         key = self._sort_key(column)
-        self.layoutAboutToBeChanged.emit([], QAbstractTableModel.LayoutChangeHint.VerticalSortHint)
+        self.layoutAboutToBeChanged.emit()
         old_persistent = self.persistentIndexList()
         old_bases = [(self._order[p.row()], p.column()) for p in old_persistent]
         self._order.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
@@ -389,7 +389,7 @@ class ReviewModel(QAbstractTableModel):
         self.changePersistentIndexList(
             old_persistent, [self.index(self._position[base], column_) for base, column_ in old_bases]
         )
-        self.layoutChanged.emit([], QAbstractTableModel.LayoutChangeHint.VerticalSortHint)
+        self.layoutChanged.emit()
 
     def _sort_key(self, column: int):  # noqa: ANN202
         rows = self._rows

@@ -19,7 +19,7 @@ from ..writeback import restore_changes
 from .errors import JobFailed
 from .progress import Reporter
 from .specs import RestoreJobSpec
-from .tagging import _sha256
+from .tagging import sha256_of
 
 
 def _match_by_location(attrs: dict[str, str], candidates: list[TrackOriginals]) -> TrackOriginals | None:
@@ -38,7 +38,7 @@ def run_restore_job(spec: RestoreJobSpec, reporter: Reporter, conn: sqlite3.Conn
     counters.tracks_total = len(library.tracks)
     reporter.set_fields(tracks_total=len(library.tracks), track_count=len(library.tracks))
 
-    job_id = originals_store.job_for_output_hash(conn, _sha256(Path(spec.input_path)))
+    job_id = originals_store.job_for_output_hash(conn, sha256_of(Path(spec.input_path)))
     by_track: dict[str, TrackOriginals] = originals_store.for_job(conn, job_id) if job_id else {}
     by_location: dict[str, list[TrackOriginals]] = {}
     if not by_track:

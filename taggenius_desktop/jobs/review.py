@@ -16,7 +16,7 @@ from ..library import Library
 from ..store import cache as tag_cache
 from ..vocabulary.profile import TagProfile, TrackInfo
 from .specs import TagJobSpec
-from .tagging import make_tagger
+from .tagging import cache_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,22 +38,16 @@ def propose(
         return {tid: Proposal(tid, profile_for(info), "offline") for tid, info in infos.items()}
     if conn is None:
         return {}
-    tagger = make_tagger(spec)
-    try:
-        identities = {tid: tag_cache.track_identity(info) for tid, info in infos.items()}
-        hits = tag_cache.get_cached(conn, tagger.cache_key, identities.values())
-    finally:
-        tagger.close()
+    key = cache_key(spec)
+    identities = {tid: tag_cache.track_identity(info) for tid, info in infos.items()}
+    hits = tag_cache.get_cached(conn, key, identities.values()) if key else {}
     return {tid: Proposal(tid, hits[ident], "cache") for tid, ident in identities.items() if ident in hits}
 
 
 def count_cached(library: Library, spec: TagJobSpec, conn: sqlite3.Connection) -> int:
     """How many of the library's tracks already have tags cached for the spec's provider."""
-    if spec.provider.provider == "offline":
+    key = cache_key(spec)
+    if key is None:
         return 0
-    tagger = make_tagger(spec)
-    try:
-        identities = [tag_cache.track_identity(TrackInfo.from_attributes(t.attrs)) for t in library.tracks]
-        return tag_cache.count_cached(conn, tagger.cache_key, identities)
-    finally:
-        tagger.close()
+    identities = [tag_cache.track_identity(TrackInfo.from_attributes(t.attrs)) for t in library.tracks]
+    return tag_cache.count_cached(conn, key, identities)

@@ -12,7 +12,7 @@ import hashlib
 import sqlite3
 import time
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 from ..library import Library, LibraryError, read_library, write_library
 from ..store import cache as tag_cache
@@ -21,52 +21,107 @@ from ..store.originals import TrackOriginals
 from ..tagging.base import TaggingStopped, TagResult, Tagger
 from ..vocabulary import InvalidProfile, coerce_profile, load_vocabulary
 from ..vocabulary.profile import Level, TagProfile, TrackInfo
-from ..writeback import WriteOptions, plan_changes
+from ..writeback import WriteOptions, plan_writeback
 from .errors import JobCancelled, JobFailed
 from .progress import Reporter
-from .specs import TagJobSpec
+from .specs import ProviderSettings, TagJobSpec
+
+#: Offline tagging streams through the library in chunks of this many tracks, so each
+#: track's attributes are parsed once and never all held in memory at the same time.
+OFFLINE_CHUNK = 2000
+
+
+def llm_config(settings: ProviderSettings) -> Any:
+    """The LLM configuration a spec's provider settings describe."""
+    from ..tagging.llm import LLMConfig
+
+    extra: dict[str, Any] = {}
+    if settings.model:
+        extra["model"] = settings.model
+    try:
+        return LLMConfig(
+            provider=settings.provider,
+            base_url=settings.base_url,
+            api_key=settings.api_key,
+            batch_size=settings.batch_size,
+            concurrency=settings.concurrency,
+            **extra,
+        )
+    except ValueError as error:
+        raise JobFailed(str(error), bad_input=True) from None
 
 
 def make_tagger(spec: TagJobSpec) -> Tagger:
     """The tagger a spec asks for (imports the LLM stack only when it is used)."""
-    settings = spec.provider
-    if settings.provider == "offline":
+    if spec.provider.provider == "offline":
         from ..tagging.offline import OfflineTagger
 
         return OfflineTagger()
-    from ..tagging.llm import LLMConfig, make_tagger as make_llm_tagger
+    from ..tagging.llm import make_tagger as make_llm_tagger
 
-    config = LLMConfig.from_settings(
-        provider=settings.provider,
-        model=settings.model or None,
-        base_url=settings.base_url,
-        api_key=settings.api_key,
-        batch_size=settings.batch_size,
-        concurrency=settings.concurrency,
-    )
-    return make_llm_tagger(config)
+    try:
+        return make_llm_tagger(llm_config(spec.provider))
+    except TaggingStopped as stop:
+        raise JobFailed(str(stop)) from None
+
+
+def cache_key(spec: TagJobSpec) -> str | None:
+    """The tag-cache key of the spec's provider and model (None for the offline tagger,
+    whose results are cheaper to recompute than to look up)."""
+    if spec.provider.provider == "offline":
+        return None
+    from ..tagging.llm import cache_key_for
+
+    return cache_key_for(llm_config(spec.provider))
 
 
 def tracks_in_scope(library: Library, playlist_paths: Iterable[str]) -> list[str]:
     """TrackIDs to tag: the whole collection, or the union of the chosen playlists
     (in collection order, so outputs do not depend on the order playlists were picked)."""
-    wanted = [p for p in playlist_paths if p]
-    if not wanted or library.playlists is None:
+    wanted = {p for p in playlist_paths if p}
+    if not wanted:
         return [t.track_id for t in library.tracks]
     chosen: set[str] = set()
-    for folder_path, node in library.playlists.iter_playlists():
-        full = "/".join([*folder_path, node.name])
-        if full in wanted:
-            chosen.update(node.track_ids(library))
+    found: set[str] = set()
+    if library.playlists is not None:
+        for folder_path, node in library.playlists.iter_playlists():
+            full = "/".join([*folder_path, node.name])
+            if full in wanted:
+                found.add(full)
+                chosen.update(node.track_ids(library))
+    missing = sorted(wanted - found)
+    if missing:
+        raise JobFailed(f"{library.path.name}: no playlist named {missing[0]!r}", bad_input=True)
     return [t.track_id for t in library.tracks if t.track_id in chosen]
 
 
-def _sha256(path: Path) -> str:
+def sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+class _Planner:
+    """Turns profiles into attribute changes on the library, remembering the originals."""
+
+    def __init__(self, library: Library, options: WriteOptions, job_id: int | None) -> None:
+        self.library = library
+        self.options = options
+        self.job_id = job_id or 0
+        self.records: list[TrackOriginals] = []
+        self.notes: dict[str, list[str]] = {}
+
+    def apply(self, track_id: str, attrs: Mapping[str, str], profile: TagProfile) -> None:
+        plan = plan_writeback(attrs, profile, self.options)
+        for note in plan.notes:
+            self.notes.setdefault(note, []).append(track_id)
+        if not plan.changes:
+            return
+        originals = {name: attrs.get(name) for name in plan.changes}
+        self.records.append(TrackOriginals(self.job_id, track_id, attrs.get("Location"), originals, plan.changes))
+        self.library.set_track_attributes(track_id, plan.changes)
 
 
 def run_tag_job(
@@ -92,118 +147,57 @@ def run_tag_job(
     reporter.set_fields(tracks_total=len(scope), track_count=len(library.tracks))
     reporter.tick(force=True)
 
-    options = WriteOptions.from_dict({**spec.write_options, "level": spec.level})
-    locked = set(spec.locked)
+    try:
+        options = WriteOptions.from_dict({**spec.write_options, "level": spec.level})
+    except ValueError as error:
+        raise JobFailed(f"The write settings are not valid: {error}", bad_input=True) from None
     vocab = load_vocabulary()
     overrides: dict[str, TagProfile] = {}
     for track_id, raw in spec.overrides.items():
         try:
             overrides[track_id] = coerce_profile(raw, vocab)
         except InvalidProfile as error:
-            raise JobFailed(f"The edited tags of track {track_id} are not valid: {error}") from None
-
-    infos: dict[str, TrackInfo] = {}
-    to_tag: list[str] = []
-    for track_id in scope:
-        if track_id in locked:
-            counters.skipped += 1
-            continue
-        if track_id in overrides:
-            continue
-        infos[track_id] = TrackInfo.from_attributes(library.track_by_id(track_id).attrs)
-        to_tag.append(track_id)
-
-    profiles: dict[str, TagProfile] = dict(overrides)
+            raise JobFailed(f"The edited tags of track {track_id} are not valid: {error}", bad_input=True) from None
+    locked = set(spec.locked)
+    planner = _Planner(library, options, job_id)
     errors: dict[str, str] = {}
-    counters.tagged += len(overrides)
 
     tagger = make_tagger(spec)
     try:
-        pending = to_tag
-        identities: dict[str, str] = {}
-        use_cache = conn is not None and tagger.uses_cache
-        if use_cache:
-            identities = {tid: tag_cache.track_identity(infos[tid]) for tid in to_tag}
-            if spec.provider.use_cache:
-                hits = tag_cache.get_cached(conn, tagger.cache_key, identities.values())
-                pending = []
-                for tid in to_tag:
-                    profile = hits.get(identities[tid])
-                    if profile is None:
-                        pending.append(tid)
-                    else:
-                        profiles[tid] = profile
-                        counters.cached += 1
-        reporter.tick(force=True)
-
-        def on_results(results: list[TagResult]) -> None:
-            fresh: dict[str, TagProfile] = {}
-            for result in results:
-                if result.profile is not None:
-                    profiles[result.track_id] = result.profile
-                    counters.tagged += 1
-                    if use_cache:
-                        fresh[identities[result.track_id]] = result.profile
-                else:
-                    errors[result.track_id] = result.error or "no tags"
-                    counters.failed += 1
-                reporter.current_track = infos[result.track_id].title if result.track_id in infos else None
-            if fresh:
-                tag_cache.put_cached(conn, tagger.cache_key, fresh)  # type: ignore[arg-type]
-            usage = tagger.usage
-            counters.requests = usage.requests
-            counters.input_tokens = usage.input_tokens
-            counters.output_tokens = usage.output_tokens
-            counters.cost_usd = usage.cost_usd
-            reporter.tick()
-
-        if pending:
-            try:
-                tagger.tag([infos[tid] for tid in pending], on_results, reporter.is_cancelled)
-            except TaggingStopped as stop:
-                raise JobFailed(str(stop)) from None
-        if reporter.is_cancelled():
-            raise JobCancelled("Cancelled")
+        if tagger.uses_cache:
+            _tag_with_cache(spec, library, scope, tagger, planner, overrides, locked, errors, reporter, conn)
+        else:
+            _tag_streaming(library, scope, tagger, planner, overrides, locked, errors, reporter)
+        counters.requests = tagger.usage.requests
+        counters.input_tokens = tagger.usage.input_tokens
+        counters.output_tokens = tagger.usage.output_tokens
+        counters.cost_usd = tagger.usage.cost_usd
     finally:
         tagger.close()
 
-    # Plan every change first, store the originals, then write: if the process dies in
-    # between, the output does not exist yet and a resume redoes both.
-    records: list[TrackOriginals] = []
-    for track_id in scope:
-        profile = profiles.get(track_id)
-        if profile is None:
-            continue
-        track = library.track_by_id(track_id)
-        changes = plan_changes(track.attrs, profile, options)
-        if not changes:
-            continue
-        originals = {name: track.attrs.get(name) for name in changes}
-        records.append(TrackOriginals(job_id or 0, track_id, track.attrs.get("Location"), originals, dict(changes)))
-        library.set_track_attributes(track_id, changes)
-
+    # Originals first, then the output: if the process dies in between, the output does
+    # not exist yet and a resume redoes both.
     if conn is not None and job_id is not None:
-        originals_store.replace_for_job(conn, job_id, records)
-
+        originals_store.replace_for_job(conn, job_id, planner.records)
     if reporter.is_cancelled():
         raise JobCancelled("Cancelled")
     try:
         write_library(library, spec.output_path)
     except LibraryError as error:
         raise JobFailed(str(error), bad_input=True) from None
-    output_sha = _sha256(Path(spec.output_path))
-    reporter.set_fields(output_sha256=output_sha)
+    reporter.set_fields(output_sha256=sha256_of(Path(spec.output_path)))
     reporter.tick(force=True)
 
     return {
         "output_file_path": spec.output_path,
         "tracks_total": counters.tracks_total,
-        "tracks_changed": len(records),
+        "tracks_changed": len(planner.records),
         "tagged": counters.tagged,
         "cached": counters.cached,
         "skipped": counters.skipped,
         "failed": counters.failed,
         "failures": dict(list(errors.items())[:200]),
+        "notes": {note: len(ids) for note, ids in planner.notes.items()},
         "requests": counters.requests,
         "input_tokens": counters.input_tokens,
         "output_tokens": counters.output_tokens,
@@ -213,3 +207,116 @@ def run_tag_job(
         "provider": spec.provider.provider,
         "model": tagger.model,
     }
+
+
+def _tag_streaming(
+    library: Library,
+    scope: list[str],
+    tagger: Tagger,
+    planner: _Planner,
+    overrides: Mapping[str, TagProfile],
+    locked: set[str],
+    errors: dict[str, str],
+    reporter: Reporter,
+) -> None:
+    """Cheap local taggers: chunk by chunk, each track's attributes parsed once."""
+    counters = reporter.counters
+    for start in range(0, len(scope), OFFLINE_CHUNK):
+        if reporter.is_cancelled():
+            raise JobCancelled("Cancelled")
+        chunk_attrs: dict[str, dict[str, str]] = {}
+        infos: list[TrackInfo] = []
+        for track_id in scope[start : start + OFFLINE_CHUNK]:
+            if track_id in locked:
+                counters.skipped += 1
+                continue
+            attrs = library.track_by_id(track_id).attrs
+            chunk_attrs[track_id] = attrs
+            if track_id in overrides:
+                planner.apply(track_id, attrs, overrides[track_id])
+                counters.tagged += 1
+            else:
+                infos.append(TrackInfo.from_attributes(attrs))
+
+        def on_results(results: list[TagResult]) -> None:
+            for result in results:
+                if result.profile is not None:
+                    planner.apply(result.track_id, chunk_attrs[result.track_id], result.profile)
+                    counters.tagged += 1
+                else:
+                    errors[result.track_id] = result.error or "no tags"
+                    counters.failed += 1
+            reporter.tick()
+
+        tagger.tag(infos, on_results, reporter.is_cancelled)
+        reporter.tick()
+
+
+def _tag_with_cache(
+    spec: TagJobSpec,
+    library: Library,
+    scope: list[str],
+    tagger: Tagger,
+    planner: _Planner,
+    overrides: Mapping[str, TagProfile],
+    locked: set[str],
+    errors: dict[str, str],
+    reporter: Reporter,
+    conn: sqlite3.Connection | None,
+) -> None:
+    """Paid or slow taggers: cache hits first, then every miss at once (so the tagger can
+    keep many requests in flight), each validated result cached as it arrives."""
+    counters = reporter.counters
+    infos: dict[str, TrackInfo] = {}
+    for track_id in scope:
+        if track_id in locked:
+            counters.skipped += 1
+        elif track_id not in overrides:
+            infos[track_id] = TrackInfo.from_attributes(library.track_by_id(track_id).attrs)
+    profiles: dict[str, TagProfile] = dict(overrides)
+    counters.tagged += len(overrides)
+
+    identities = {tid: tag_cache.track_identity(info) for tid, info in infos.items()} if conn else {}
+    pending = list(infos)
+    if conn is not None and spec.provider.use_cache:
+        hits = tag_cache.get_cached(conn, tagger.cache_key, identities.values())
+        pending = []
+        for track_id in infos:
+            profile = hits.get(identities[track_id])
+            if profile is None:
+                pending.append(track_id)
+            else:
+                profiles[track_id] = profile
+                counters.cached += 1
+    reporter.tick(force=True)
+
+    def on_results(results: list[TagResult]) -> None:
+        fresh: dict[str, TagProfile] = {}
+        for result in results:
+            if result.profile is not None:
+                profiles[result.track_id] = result.profile
+                counters.tagged += 1
+                if conn is not None:
+                    fresh[identities[result.track_id]] = result.profile
+            else:
+                errors[result.track_id] = result.error or "no tags"
+                counters.failed += 1
+            reporter.current_track = infos[result.track_id].title
+        if fresh:
+            tag_cache.put_cached(conn, tagger.cache_key, fresh)  # type: ignore[arg-type]
+        usage = tagger.usage
+        counters.requests, counters.input_tokens = usage.requests, usage.input_tokens
+        counters.output_tokens, counters.cost_usd = usage.output_tokens, usage.cost_usd
+        reporter.tick()
+
+    if pending:
+        try:
+            tagger.tag([infos[tid] for tid in pending], on_results, reporter.is_cancelled)
+        except TaggingStopped as stop:
+            raise JobFailed(str(stop)) from None
+    if reporter.is_cancelled():
+        raise JobCancelled("Cancelled")
+    for track_id in scope:  # collection order, whatever order the answers came in
+        profile = profiles.get(track_id)
+        if profile is not None:
+            planner.apply(track_id, library.track_by_id(track_id).attrs, profile)

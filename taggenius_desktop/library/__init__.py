@@ -25,7 +25,7 @@ parse the element with lxml on every access. See ``bench/bench_library_io.py``.
 from .errors import LibraryError
 from .model import Library, PlaylistNode, Track, location_to_path
 from .reader import read_library
-from .writer import write_library
+from .writer import render_library, write_library
 
 __all__ = [
     "Library",
@@ -34,5 +34,6 @@ __all__ = [
     "Track",
     "location_to_path",
     "read_library",
+    "render_library",
     "write_library",
 ]

@@ -18,9 +18,10 @@ from urllib.parse import unquote
 
 from lxml import etree
 
+from .bulk import gc_paused
 from .elements import Element, from_lxml
 from .rbformat import INVALID_XML_CHARS
-from .safety import make_parser
+from .safety import fragment_parser
 from .tags import read_attributes
 
 _XML_NAME = re.compile(r"[A-Za-z_][\w.-]*\Z")
@@ -118,7 +119,7 @@ class Track:
             return []
         # Parsed on demand and not cached: beat grids can hold hundreds of markers.
         fragment = self._source.data[start:end]
-        root = etree.fromstring(fragment, make_parser(len(fragment), remove_comments=True, remove_pis=True))
+        root = etree.fromstring(fragment, fragment_parser())
         return from_lxml(root).children
 
     @property
@@ -254,6 +255,18 @@ class PlaylistNode:
         return f"<PlaylistNode {kind} {self.name!r} ({size})>"
 
 
+_valid_names: set[str] = set()
+
+
+def _check_name(name: object) -> None:
+    if not isinstance(name, str) or not _XML_NAME.match(name):
+        raise ValueError(f"not a valid attribute name: {name!r}")
+    if name == "TrackID":
+        raise ValueError("TrackID cannot be changed")
+    if len(_valid_names) < 1024:
+        _valid_names.add(name)
+
+
 class Library:
     """A rekordbox library read from ``path`` (see :func:`read_library`)."""
 
@@ -303,13 +316,12 @@ class Library:
         """
         track = self.track_by_id(track_id)
         for name, value in changes.items():
-            if not isinstance(name, str) or not _XML_NAME.match(name):
-                raise ValueError(f"not a valid attribute name: {name!r}")
-            if name == "TrackID":
-                raise ValueError("TrackID cannot be changed")
-            if not isinstance(value, str):
+            if name not in _valid_names:
+                _check_name(name)
+            if value.__class__ is not str and not isinstance(value, str):
                 raise ValueError(f"{name} must be a string, not {type(value).__name__}")
-            if INVALID_XML_CHARS.search(value):
+            # isprintable() is a quick yes for ordinary text; the regex is the real rule
+            if not value.isprintable() and INVALID_XML_CHARS.search(value):
                 raise ValueError(f"{name} holds a control character that XML cannot store: {value!r}")
         if track._changes is None:
             track._changes = dict(changes)
@@ -350,7 +362,8 @@ class Library:
         unknown = wanted.difference(self._index)
         if unknown:
             raise KeyError(f"no track with TrackID {sorted(unknown)[0]!r} in {self.path.name}")
-        tracks = [track._copy() for track in self.tracks if track.track_id in wanted]
+        with gc_paused():
+            tracks = [track._copy() for track in self.tracks if track.track_id in wanted]
         location_ids = self._track_ids_by_location() if self._uses_location_keys() else {}
 
         def keep(node: PlaylistNode, key: str) -> bool:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from .bulk import gc_paused
 from .elements import Element, from_lxml
 from .errors import LibraryError
 from .model import Library, PlaylistNode, SourceDoc, Track
@@ -26,7 +27,9 @@ from .safety import ROOT_TAG, check_before_parsing, make_parser, read_bytes, syn
 from .scan import Unusual, find_element, has_special_markup, newline_of, scan_tracks
 from .tags import read_attributes
 
-_NAMESPACE_DECLARATION = re.compile(rb"""\sxmlns(?::[\w.-]+)?\s*=\s*["']""")
+# xmlns declarations, and xml:lang-style attributes (their names come back from lxml as
+# "{uri}lang", which could not be written back as they were)
+_NAMESPACE_DECLARATION = re.compile(rb"""\s(?:xmlns(?::[\w.-]+)?|xml:[\w.-]+)\s*=\s*["']""")
 
 
 def read_library(path: str | Path) -> Library:
@@ -39,12 +42,13 @@ def read_library(path: str | Path) -> Library:
     data = read_bytes(path)
     check_before_parsing(path, data)
     validate(path, data)
-    if b"xmlns" in data and _NAMESPACE_DECLARATION.search(data):
+    if (b"xmlns" in data or b"xml:" in data) and _NAMESPACE_DECLARATION.search(data):
         raise LibraryError(path, "uses XML namespaces, which rekordbox libraries never do; cannot be read safely")
-    try:
-        return _read_fast(path, data)
-    except Unusual:
-        return _read_tree(path, data)
+    with gc_paused():
+        try:
+            return _read_fast(path, data)
+        except Unusual:
+            return _read_tree(path, data)
 
 
 # -- fast reader ---------------------------------------------------------------------------
@@ -158,22 +162,23 @@ def _playlist_nodes(path: Path, container: etree._Element) -> list[PlaylistNode]
     return nodes
 
 
+# Checks of a NODE's entries, run in C: a playlist with 50,000 entries is common.
+_KEYS = etree.XPath("TRACK/@Key", smart_strings=False)
+_ODD_ENTRIES = etree.XPath("count(TRACK[not(@Key) or @*[name() != 'Key'] or node()[not(self::text())]])")
+_OTHER_CHILDREN = etree.XPath("*[not(self::TRACK or self::NODE)]")
+
+
 def _playlist_node(path: Path, element: etree._Element) -> PlaylistNode:
     node = PlaylistNode(dict(element.attrib))
-    children, keys = node.children, node.track_keys
-    for child in element:
-        tag = child.tag
-        if tag == "TRACK":
-            key = child.get("Key")
-            if key is None or len(child.attrib) != 1 or len(child):
-                raise LibraryError(
-                    path, f"playlist {node.name!r} has an entry that is not a plain <TRACK Key=...> (cannot keep it safely)"
-                )
-            keys.append(key)
-        elif tag == "NODE":
-            children.append(_playlist_node(path, child))
-        else:
-            raise LibraryError(path, f"unexpected <{tag}> inside playlist node {node.name!r}")
+    others = _OTHER_CHILDREN(element)
+    if others:
+        raise LibraryError(path, f"unexpected <{others[0].tag}> inside playlist node {node.name!r}")
+    if _ODD_ENTRIES(element):
+        raise LibraryError(
+            path, f"playlist {node.name!r} has an entry that is not a plain <TRACK Key=...> (cannot keep it safely)"
+        )
+    node.track_keys = _KEYS(element)
+    node.children = [_playlist_node(path, child) for child in element.iterchildren("NODE")]
     return node
 
 

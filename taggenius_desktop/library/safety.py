@@ -14,6 +14,7 @@ A library file comes from anywhere (downloads, other tools, attackers). Rules:
 from __future__ import annotations
 
 import re
+import threading
 from pathlib import Path
 
 from lxml import etree
@@ -53,7 +54,7 @@ def read_bytes(path: Path) -> bytes:
 
 def check_before_parsing(path: Path, data: bytes) -> None:
     """Refuse what must never reach the parser, and what is plainly not a library."""
-    if not data.strip():
+    if not data or data.isspace():
         raise LibraryError(path, "empty file, not a rekordbox library")
     if data.startswith(_OTHER_BOMS):
         raise LibraryError(path, "is UTF-16/UTF-32 encoded; rekordbox libraries are UTF-8")
@@ -104,6 +105,18 @@ def make_parser(size: int, **options: object) -> etree.XMLParser:
         huge_tree=size > HUGE_TREE_BYTES,
         **options,
     )
+
+
+_local = threading.local()
+
+
+def fragment_parser() -> etree.XMLParser:
+    """A safe parser for small pieces of an already-checked file (one per thread: lxml
+    parsers must not be shared between threads; building one costs more than a parse)."""
+    parser = getattr(_local, "fragment_parser", None)
+    if parser is None:
+        parser = _local.fragment_parser = make_parser(0, remove_comments=True, remove_pis=True)
+    return parser
 
 
 class _Nothing:

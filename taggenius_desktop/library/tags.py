@@ -8,12 +8,13 @@ operations instead of a per-attribute Python loop:
   double quotes cannot contain ``"``. The name parts, whitespace collapsed, form a *layout
   key*: nearly every TRACK of a file has the same one, so the names are analysed once per
   key and cached (:class:`TagLayout`).
-* Values are decoded all at once (one join, one decode, one split). Values with entity
-  or character references, or raw tabs/newlines (which XML normalises), take the exact
-  slow path: lxml parses that single tag.
+* Values are decoded all at once (one join, one decode, one split); references and raw
+  tabs/newlines are then resolved the way a parser does (the file was checked, so only
+  the five predefined entities and character references can occur). A tag of unusual
+  shape (single-quoted values, non-ASCII names) goes to lxml, which is always right.
 * Rewriting keeps every unchanged value's bytes exactly as the input wrote them, puts the
-  changed ones in, and re-wraps the lines with rekordbox's rule using cumulative lengths and
-  ``bisect`` rather than walking the attributes one by one.
+  changed ones in, and re-wraps the lines with rekordbox's rule using ``find``/``rfind``
+  on the one-line tag rather than walking the attributes one by one.
 
 The file as a whole has been checked by libxml2 before any of this runs (see
 ``safety.validate``), so a tag handed in here is well-formed.
@@ -22,40 +23,64 @@ The file as a whole has been checked by libxml2 before any of this runs (see
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from dataclasses import dataclass
-from itertools import accumulate
-from operator import add
 from typing import Mapping
 
 from lxml import etree
 
 from .rbformat import WRAP_AFTER_BYTES, escape_attribute, format_start_tag
-from .safety import make_parser
+from .safety import fragment_parser
 
 _FIRST_PART = re.compile(rb"<([A-Za-z_][\w.-]*) ([A-Za-z_][\w.-]*) ?= ?")
 _MIDDLE_PART = re.compile(rb" ([A-Za-z_][\w.-]*) ?= ?")
 _LAST_PART = re.compile(rb" ?(/?)>")
 _EMPTY_TAG = re.compile(rb"<([A-Za-z_][\w.-]*) ?(/?)>")
-_MAX_CACHED_LAYOUTS = 4096
+_REFERENCE = re.compile("&(#x[0-9A-Fa-f]+|#[0-9]+|lt|gt|amp|quot|apos);")
+_NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
+_MAX_CACHED = 16384
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)  # hashed by identity: layouts are cached
 class TagLayout:
     """The attribute names of a start tag (in order) and what rewriting it needs."""
 
     tag: str
     names: tuple[str, ...]
     index: Mapping[str, int]
-    #: ``<TRACK TrackID=``, `` Name=``, ... : joined with the values by ``"`` they give the
-    #: tag on one line.
+    #: ``<TRACK TrackID=``, ``\0Name=``, ... : joined with the values by ``"`` they give the
+    #: tag on one line, with NUL (which no XML can hold) in place of the space that starts
+    #: each later attribute, marking where a line may break
     heads: tuple[bytes, ...]
-    #: bytes of `` name=""`` per attribute: add a value's length for its wrap-rule length
-    widths: tuple[int, ...]
     self_closing: bool
 
+    def extended(self, names: tuple[str, ...]) -> "TagLayout":
+        """This layout with ``names`` appended (cached: taggers add the same few)."""
+        key = (self, names)
+        layout = _extended.get(key)
+        if layout is None:
+            all_names = self.names + names
+            added = [b"\0" + name.encode() + b"=" for name in names]
+            if not self.names:  # the first head carries "<TAG " instead of a marker
+                added[0] = f"<{self.tag} {names[0]}=".encode()
+            layout = TagLayout(
+                tag=self.tag,
+                names=all_names,
+                index={name: i for i, name in enumerate(all_names)},
+                heads=self.heads + tuple(added),
+                self_closing=self.self_closing,
+            )
+            if len(_extended) < _MAX_CACHED:
+                _extended[key] = layout
+        return layout
 
+
+#: raw name parts of a tag (joined by '"') -> layout; whitespace is kept in the key so
+#: the lookup costs one join, at the price of one entry per wrap pattern
 _layouts: dict[bytes, TagLayout | None] = {}
+#: the same, whitespace collapsed: one entry per attribute list
+_normalised: dict[bytes, TagLayout | None] = {}
+_extended: dict[tuple[TagLayout, tuple[str, ...]], TagLayout] = {}
+_escaped: dict[str, bytes] = {}
 
 
 def _analyse(key: bytes) -> TagLayout | None:
@@ -69,7 +94,7 @@ def _analyse(key: bytes) -> TagLayout | None:
         empty = _EMPTY_TAG.fullmatch(pieces[0])
         if not empty:
             return None
-        return TagLayout(empty.group(1).decode(), (), {}, (), (), bool(empty.group(2)))
+        return TagLayout(empty.group(1).decode(), (), {}, (), bool(empty.group(2)))
     first = _FIRST_PART.fullmatch(pieces[0])
     last = _LAST_PART.fullmatch(pieces[-1])
     if not first or not last:
@@ -83,15 +108,27 @@ def _analyse(key: bytes) -> TagLayout | None:
     if len(set(names)) != len(names):
         return None
     tag = first.group(1)
-    heads = [b"<" + tag + b" " + names[0] + b"="] + [b" " + name + b"=" for name in names[1:]]
+    heads = [b"<" + tag + b" " + names[0] + b"="] + [b"\0" + name + b"=" for name in names[1:]]
     return TagLayout(
         tag=tag.decode(),
         names=tuple(name.decode() for name in names),
         index={name.decode(): i for i, name in enumerate(names)},
         heads=tuple(heads),
-        widths=tuple(len(name) + 4 for name in names),
         self_closing=bool(last.group(1)),
     )
+
+
+def _layout_for(key: bytes) -> TagLayout | None:
+    normal = b" ".join(key.split())
+    try:
+        layout = _normalised[normal]
+    except KeyError:
+        layout = _analyse(normal)
+        if len(_normalised) < _MAX_CACHED:
+            _normalised[normal] = layout
+    if len(_layouts) < _MAX_CACHED:
+        _layouts[key] = layout
+    return layout
 
 
 def split_tag(tag: bytes) -> tuple[TagLayout, list[bytes]] | None:
@@ -99,44 +136,89 @@ def split_tag(tag: bytes) -> tuple[TagLayout, list[bytes]] | None:
     parts = tag.split(b'"')
     if not len(parts) & 1:
         return None
-    key = b" ".join(b'"'.join(parts[0::2]).split())
+    key = b'"'.join(parts[0::2])
     try:
         layout = _layouts[key]
     except KeyError:
-        layout = _analyse(key)
-        if len(_layouts) < _MAX_CACHED_LAYOUTS:
-            _layouts[key] = layout
+        layout = _layout_for(key)
     if layout is None:
         return None
     return layout, parts[1::2]
 
 
-def _decode_values(values: list[bytes]) -> list[str] | None:
-    if not values:
-        return []
-    blob = b'"'.join(values)
-    if b"&" in blob or b"\n" in blob or b"\r" in blob or b"\t" in blob:
-        return None
-    return blob.decode("utf-8").split('"')
+def _split_unescaped(text: str) -> list[str]:
+    """Values joined by '"' -> values as a parser reports them (the file is well-formed).
+
+    Works on all values at once. A reference that stands for '"' becomes NUL (which no
+    XML document can contain) until after the split, so it cannot split a value.
+    """
+    if "\r" in text or "\n" in text or "\t" in text:
+        # XML normalises line ends, then turns each raw whitespace character into a space
+        text = text.replace("\r\n", " ").replace("\r", " ").replace("\n", " ").replace("\t", " ")
+    if "&" in text:
+        text = _REFERENCE.sub(_reference, text)
+    values = text.split('"')
+    if "\0" in text:
+        values = [value.replace("\0", '"') for value in values]
+    return values
+
+
+def _reference(match: re.Match[str]) -> str:
+    name = match.group(1)
+    if name[0] != "#":
+        char = _NAMED[name]
+    else:
+        char = chr(int(name[2:], 16) if name[1] in "xX" else int(name[1:]))
+    return "\0" if char == '"' else char
 
 
 def lxml_attributes(tag: bytes) -> list[tuple[str, str]]:
     """Exact attributes of one start tag, parsed by lxml (the slow, always-right path)."""
     if not tag.endswith(b"/>"):
         tag = tag[:-1] + b"/>"
-    element = etree.fromstring(tag, make_parser(len(tag)))
+    element = etree.fromstring(tag, fragment_parser())
     return element.items()
 
 
 def read_attributes(tag: bytes) -> dict[str, str]:
     """The attributes of a start tag in document order, values unescaped."""
-    split = split_tag(tag)
-    if split is not None:
-        layout, raw = split
-        values = _decode_values(raw)
-        if values is not None:
+    # Works on str: one decode, one split, and the values are ready (the hot path of a
+    # tagging job, which reads every track once).
+    text = tag.decode("utf-8")
+    parts = text.split('"')
+    if len(parts) & 1:
+        key = '"'.join(parts[0::2])
+        try:
+            layout, line_ends = _text_layouts[key]
+        except KeyError:
+            layout, line_ends = _text_layout_for(key)
+        if layout is not None:
+            values = parts[1::2]
+            # Line ends outside the name parts sit inside values: XML normalises those.
+            if "&" in text or "\t" in text or text.count("\n") + text.count("\r") != line_ends:
+                values = _split_unescaped('"'.join(values))
             return dict(zip(layout.names, values))
     return dict(lxml_attributes(tag))
+
+
+_text_layouts: dict[str, tuple[TagLayout | None, int]] = {}
+
+
+def _text_layout_for(key: str) -> tuple[TagLayout | None, int]:
+    entry = (_layout_for(key.encode("utf-8")), key.count("\n") + key.count("\r"))
+    if len(_text_layouts) < _MAX_CACHED:
+        _text_layouts[key] = entry
+    return entry
+
+
+def escape_bytes(value: str) -> bytes:
+    """``escape_attribute(value)`` as UTF-8, cached: taggers write the same values often."""
+    encoded = _escaped.get(value)
+    if encoded is None:
+        encoded = escape_attribute(value).encode("utf-8")
+        if len(_escaped) < _MAX_CACHED:
+            _escaped[value] = encoded
+    return encoded
 
 
 def rewrite_tag(
@@ -144,29 +226,25 @@ def rewrite_tag(
     changes: Mapping[str, str],
     line_prefix: bytes,
     newline: bytes,
+    force: bool = False,
 ) -> bytes | None:
     """``tag`` with ``changes`` applied (new names appended), or None if nothing changed.
 
     Unchanged values keep their input bytes; the line wrapping follows rekordbox's rule.
+    With ``force`` the tag is laid out again even if no value changed.
     """
     split = split_tag(tag)
     if split is None:
-        return _rewrite_slow(tag, changes, line_prefix, newline)
+        return _rewrite_slow(tag, changes, line_prefix, newline, force)
     layout, values = split
-    heads: tuple[bytes, ...] | list[bytes] = layout.heads
-    widths: tuple[int, ...] | list[int] = layout.widths
-    changed = False
+    index = layout.index
+    added: list[str] = []
+    changed = force
     for name, value in changes.items():
-        encoded = escape_attribute(value).encode("utf-8")
-        position = layout.index.get(name)
+        encoded = escape_bytes(value)
+        position = index.get(name)
         if position is None:
-            if heads is layout.heads:
-                heads, widths = list(heads), list(widths)
-            if not heads:  # a tag without attributes: the first head carries "<TAG"
-                heads.append(f"<{layout.tag} {name}=".encode())
-            else:
-                heads.append(f" {name}=".encode())
-            widths.append(len(name.encode()) + 4)
+            added.append(name)
             values.append(encoded)
             changed = True
         elif values[position] != encoded:
@@ -174,19 +252,27 @@ def rewrite_tag(
             changed = True
     if not changed:
         return None
-    return join_wrapped(layout.tag, heads, widths, values, layout.self_closing, line_prefix, newline)
+    if added:
+        layout = layout.extended(tuple(added))
+    return join_wrapped(layout.tag, layout.heads, values, layout.self_closing, line_prefix, newline)
 
 
 def join_wrapped(
     tag: str,
-    heads: tuple[bytes, ...] | list[bytes],
-    widths: tuple[int, ...] | list[int],
+    heads: tuple[bytes, ...],
     values: list[bytes],
     self_closing: bool,
     line_prefix: bytes,
     newline: bytes,
 ) -> bytes:
-    """Assemble a start tag from escaped values and wrap it the way rekordbox does."""
+    """Assemble a start tag from escaped values and wrap it the way rekordbox does.
+
+    The rule: attributes go on the current line while the attribute text already there
+    is at most 60 bytes. So a line is the longest run of whole attributes that fits in 60
+    bytes, plus one more. With each attribute's start marked by NUL, the end of that run
+    is the last marker within 60 bytes of the line start (``rfind``) and the extra
+    attribute ends at the next marker (``find``): two C calls per line.
+    """
     count = len(values)
     close = b"/>" if self_closing else b">"
     if count == 0:
@@ -195,35 +281,31 @@ def join_wrapped(
     sequence[0 : 2 * count : 2] = heads
     sequence[1 : 2 * count : 2] = values
     flat = b'"'.join(sequence)
-    # ends[i]: bytes of attribute chunks 0..i, each chunk being ` name="value"`.
-    ends = list(accumulate(map(add, widths, map(len, values))))
-    head = len(tag) + 1  # "<TAG" is not counted by the wrap rule
-    cuts: list[int] = []
-    line_start = 0
-    last = count - 1
-    while True:
-        i = bisect_right(ends, line_start + WRAP_AFTER_BYTES)
-        if i >= last:
-            break
-        line_start = ends[i]
-        cuts.append(head + line_start)
-    if not cuts:
-        return flat
     lines = []
+    line_start = len(tag) + 1  # "<TAG" is not counted by the rule
     previous = 0
-    for cut in cuts:
+    limit = WRAP_AFTER_BYTES + 1
+    while True:
+        fits = flat.rfind(b"\0", line_start + 1, line_start + limit)
+        cut = flat.find(b"\0", (fits if fits != -1 else line_start) + 1)
+        if cut == -1:
+            break
         lines.append(flat[previous:cut])
-        previous = cut
-    lines.append(flat[previous:])
-    return (newline + line_prefix + b" " * head).join(lines)
+        previous = line_start = cut
+    if lines:
+        lines.append(flat[previous:])
+        flat = (newline + line_prefix + b" " * (len(tag) + 1)).join(lines)
+    return flat.replace(b"\0", b" ")
 
 
-def _rewrite_slow(tag: bytes, changes: Mapping[str, str], line_prefix: bytes, newline: bytes) -> bytes | None:
+def _rewrite_slow(
+    tag: bytes, changes: Mapping[str, str], line_prefix: bytes, newline: bytes, force: bool
+) -> bytes | None:
     items = lxml_attributes(tag)
     current = dict(items)
-    if all(current.get(name) == value for name, value in changes.items()):
+    if not force and all(current.get(name) == value for name, value in changes.items()):
         return None
     merged = dict(items)
     merged.update(changes)
-    name = etree.fromstring(tag if tag.endswith(b"/>") else tag[:-1] + b"/>", make_parser(len(tag))).tag
+    name = etree.fromstring(tag if tag.endswith(b"/>") else tag[:-1] + b"/>", fragment_parser()).tag
     return format_start_tag(name, merged, line_prefix, newline, self_closing=tag.endswith(b"/>"))

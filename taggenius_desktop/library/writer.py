@@ -22,6 +22,7 @@ from contextlib import suppress
 from pathlib import Path
 from typing import Callable
 
+from .bulk import gc_paused
 from .elements import Element, write_element
 from .errors import LibraryError
 from .model import Library, PlaylistNode, Track
@@ -38,12 +39,33 @@ def write_library(lib: Library, out_path: str | Path) -> None:
     """Write ``lib`` to ``out_path`` atomically. Never writes over the input file."""
     out = Path(out_path)
     _check_output_path(lib, out)
+    with gc_paused():
+        _atomic_write(out, lambda write: _produce(lib, write, reuse_input=True))
+
+
+def render_library(lib: Library, *, reuse_input: bool = True) -> bytes:
+    """The bytes :func:`write_library` writes, in memory.
+
+    With ``reuse_input=False`` every byte is laid out from the model by the rekordbox
+    serializer, nothing is copied from the input: tests use it to prove the serializer
+    reproduces real exports.
+    """
+    out = bytearray()
+    _produce(lib, out.extend, reuse_input)
+    return bytes(out)
+
+
+def _produce(lib: Library, write: Write, reuse_input: bool) -> None:
     source = lib._source
-    if lib._spliceable() and source is not None and (source.playlists is not None or not _needs_playlists(lib)):
-        produce: Callable[[Write], None] = lambda write: _splice(lib, write)
+    if (
+        reuse_input
+        and lib._spliceable()
+        and source is not None
+        and (source.playlists is not None or not _needs_playlists(lib))
+    ):
+        _splice(lib, write)
     else:
-        produce = lambda write: _full_layout(lib, write)
-    _atomic_write(out, produce)
+        _full_layout(lib, write, reuse_input)
 
 
 def _check_output_path(lib: Library, out: Path) -> None:
@@ -158,7 +180,7 @@ def _splice(lib: Library, write: Write) -> None:
 # -- full layout -----------------------------------------------------------------------------
 
 
-def _full_layout(lib: Library, write: Write) -> None:
+def _full_layout(lib: Library, write: Write, reuse_input: bool) -> None:
     newline = lib.newline
     skeleton = lib._skeleton
     write(XML_DECLARATION + newline + newline)
@@ -168,7 +190,7 @@ def _full_layout(lib: Library, write: Write) -> None:
     for child in skeleton.children:
         write(newline + indent)
         if child.tag == "COLLECTION":
-            _write_collection(lib, child, write, indent, newline)
+            _write_collection(lib, child, write, indent, newline, reuse_input)
         elif child.tag == "PLAYLISTS":
             _write_playlists(lib, child, write, indent, newline)
             wrote_playlists = True
@@ -180,7 +202,9 @@ def _full_layout(lib: Library, write: Write) -> None:
     write(newline + b"</" + skeleton.tag.encode() + b">" + newline)
 
 
-def _write_collection(lib: Library, element: Element, write: Write, prefix: bytes, newline: bytes) -> None:
+def _write_collection(
+    lib: Library, element: Element, write: Write, prefix: bytes, newline: bytes, reuse_input: bool
+) -> None:
     attrs = dict(element.attrs)
     attrs["Entries"] = str(len(lib.tracks))
     if not lib.tracks:
@@ -190,13 +214,13 @@ def _write_collection(lib: Library, element: Element, write: Write, prefix: byte
     inner = prefix + b" " * INDENT_STEP
     for track in lib.tracks:
         write(newline + inner)
-        _write_track(track, write, inner, newline)
+        _write_track(track, write, inner, newline, reuse_input)
     write(newline + prefix + b"</COLLECTION>")
 
 
-def _write_track(track: Track, write: Write, prefix: bytes, newline: bytes) -> None:
+def _write_track(track: Track, write: Write, prefix: bytes, newline: bytes, reuse_input: bool) -> None:
     source = track._source
-    if source is not None and source.newline == newline:
+    if reuse_input and source is not None and source.newline == newline:
         data = source.data
         start, tag_end, end = track._span
         tag = data[start:tag_end]

@@ -6,7 +6,8 @@ Every value records where it came from (``profile.sources``):
   map (``genre-tag``). When the field holds nothing usable (empty, junk such as "Other"
   or a download site, or only a vague bucket such as "Electronic"), the best guess is
   taken, in this order: a genre named in the title's version part, "(Techno Mix)"
-  (``title``); the BPM, through the tempo table of genres.json (``tempo``; a vague
+  (``title``); a folder the file sits in whose whole name is a genre, ".../Deep House/"
+  (``folder``); the BPM, through the tempo table of genres.json (``tempo``; a vague
   bucket's own home genre wins when the BPM fits it, so "Electronica" at 95 BPM is
   Ambient/Downtempo); the vague bucket's home genre (``genre-tag``); and last the
   commonest genre of DJ libraries (``genre-default``). A track is never left untagged
@@ -33,9 +34,11 @@ profiles are shared (they are immutable).
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote
 from typing import Any, Sequence
 
-from ..vocabulary import Vocabulary, load_vocabulary
+from ..vocabulary import Vocabulary, load_vocabulary, validate_profile
+from ..vocabulary import profile as _profile_module
 from ..vocabulary.genres import GenreAttributes, genre_key
 from ..vocabulary.keys import parse_key
 from ..vocabulary.profile import (
@@ -58,6 +61,9 @@ from .base import IsCancelled, ResultSink, TagResult, Tagger
 
 #: Bumped when the rules in this module change (the data files have their own version).
 RULES_VERSION = "1"
+#: Source of a genre read from the track's folders; profile.py has no constant for it yet.
+SOURCE_FOLDER = getattr(_profile_module, "SOURCE_FOLDER", "folder")
+FOLDER_LEVELS = 4  # folders above a file that may name its genre (GENRE/House/Artist/Album)
 CHUNK = 2000  # results handed over per call, and how often cancellation is checked
 
 _MIK_ENERGY_RE = re.compile(r"\benergy\s*[:=\-]?\s*(10|0?[1-9])\b", re.IGNORECASE)
@@ -66,27 +72,27 @@ _LEVEL_ENERGY_RE = re.compile(r"\b(high|medium|low)\s+energy\b", re.IGNORECASE)
 _VERSION_PART_RE = re.compile(r"[(\[]([^)\]]*)[)\]]")
 _FEAT_RE = re.compile(r"(?:^|[\s(\[])(?:feat\.?|ft\.|featuring)\s", re.IGNORECASE)
 
-# Version-part words -> component (checked on the folded version text).
-_VERSION_COMPONENTS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern), component)
-    for pattern, component in (
-        (r"\b(?:a ?capp?ella|acc?app?ella|acapela)\b", "Acapella"),
-        (r"\b(?:instrumental|inst)\b", "Instrumental"),
-        (r"\b(?:vocal|vox)\b", "Vocal"),
-        (r"\bdub\b", "Dub"),
-        (r"\b(?:remix|rmx|re ?mix|rework|re ?work|refix|bootleg|vip|flip|remake)\b", "Remix"),
-        (r"\b(?:edit|re ?edit)\b", "Edit"),
-        (r"\b(?:extended|12 ?inch|12\"|long version)\b", "Extended"),
-        (r"\bintro\b", "Intro"),
-        (r"\bmash ?up\b", "Mashup"),
-    )
+# Version-part words -> component, in one pass over the folded version text.
+_VERSION_COMPONENT_RE = re.compile(
+    r"\b(?:(?P<Acapella>a ?capp?ella|acc?app?ella|acapela)"
+    r"|(?P<Instrumental>instrumental|inst)"
+    r"|(?P<Vocal>vocal|vox)"
+    r"|(?P<Dub>dub)"
+    r"|(?P<Remix>remix|rmx|re ?mix|rework|re ?work|refix|bootleg|vip|flip|remake)"
+    r"|(?P<Edit>edit|re ?edit)"
+    r"|(?P<Extended>extended|12 ?inch|long version)"
+    r"|(?P<Intro>intro)"
+    r"|(?P<Mashup>mash ?up))\b"
 )
 # "<Somebody> Mix" is a remix unless the word before "mix" names a plain version.
 _NAMED_MIX_RE = re.compile(r"(\w+)\s+mix\b")
 _PLAIN_MIXES = frozenset({
     "original", "extended", "radio", "club", "vocal", "dub", "instrumental", "main", "album",
     "single", "short", "long", "the", "dj", "intro", "outro", "clean", "dirty", "explicit", "mixed",
-    "12", "inch", "full", "edit", "version", "a", "mono", "stereo", "continuous", "original",
+    "12", "inch", "full", "edit", "version", "a", "mono", "stereo", "continuous",
+    # an instrument's mix is a version, and the instrument is a component of its own
+    "piano", "keys", "organ", "synth", "guitar", "strings", "orchestral", "sax", "saxophone", "trumpet",
+    "brass", "horn", "flute", "percussion", "drum", "drums", "acoustic",
 })
 # Instrument words and "feat." credits in the title (matched on the lower-cased title:
 # a case-insensitive regex costs four times as much, and this runs for every track).
@@ -146,7 +152,7 @@ class _Weak:
         self.vague = vague
         self.energy_delta = energy_delta
         self.hint_vibes = hint_vibes
-        self.fallbacks: dict[tuple[tuple[str, ...], int], _GenreDecision] = {}
+        self.fallbacks: dict[tuple[tuple[str, ...], tuple[str, ...], int], _GenreDecision] = {}
 
 
 class _VersionInfo:
@@ -192,7 +198,9 @@ class OfflineRules:
         self._version_memo: dict[str, _VersionInfo] = {}
         self._detail_memo: dict[tuple[object, ...], object] = {}
         self._decision_memo: dict[tuple[object, ...], _GenreDecision] = {}
+        self._folder_memo: dict[str, tuple[str, ...]] = {}
         self._profile_memo: dict[tuple[object, ...], TagProfile] = {}
+        self._checked: set[tuple[object, ...]] = set()
 
     # -- per track -----------------------------------------------------------------------
 
@@ -217,20 +225,26 @@ class OfflineRules:
         else:
             version = _NO_VERSION
         bpm = track.bpm
+        if not 0.0 < bpm < 1000.0:  # 0, negative, NaN or absurd: unknown
+            bpm = 0.0
         if entry.__class__ is _Weak:
-            decision = entry.fallbacks.get((version.genres, int(bpm + 0.5)))  # type: ignore[union-attr]
+            location = track.location
+            folder = self._folder_genres(location) if location else _NONE
+            decision = entry.fallbacks.get((version.genres, folder, int(bpm + 0.5)))  # type: ignore[union-attr]
             if decision is None:
-                decision = self._fallback(entry, version.genres, bpm)  # type: ignore[arg-type]
+                decision = self._fallback(entry, version.genres, folder, bpm)  # type: ignore[arg-type]
         else:
             decision = entry  # type: ignore[assignment]
 
         # Energy: Mixed In Key first, else the genre's base moved by tempo and words.
         comments = track.comments
         mik = None
-        if comments and "nergy" in comments:
+        says_energy = bool(comments) and ("nergy" in comments or "NERGY" in comments)
+        if says_energy:
             mik = _MIK_ENERGY_RE.search(comments)
-        if mik is None and track.grouping and "nergy" in track.grouping:
-            mik = _MIK_ENERGY_RE.search(track.grouping)
+        grouping = track.grouping
+        if mik is None and grouping and ("nergy" in grouping or "NERGY" in grouping):
+            mik = _MIK_ENERGY_RE.search(grouping)
         if mik is not None:
             energy = int(mik.group(1))
             energy_source = SOURCE_MIXED_IN_KEY
@@ -239,10 +253,11 @@ class OfflineRules:
                 tempo = decision.tempo_steps.get(bpm)
                 if tempo is None:
                     tempo = tempo_step(bpm, *decision.attrs.bpm)
-                    decision.tempo_steps[bpm] = tempo
+                    if len(decision.tempo_steps) < 50_000:
+                        decision.tempo_steps[bpm] = tempo
             else:
                 tempo = 0
-            level = _LEVEL_ENERGY_RE.search(comments) if comments and "nergy" in comments else None
+            level = _LEVEL_ENERGY_RE.search(comments) if says_energy else None
             comment_step = _LEVEL_STEP[level.group(1).lower()] if level else 0
             words = version.energy_delta + decision.energy_delta + comment_step
             energy = decision.attrs.energy + tempo + (2 if words > 2 else -2 if words < -2 else words)
@@ -316,7 +331,7 @@ class OfflineRules:
             sources["components"] = component_source
         if era:
             sources["era"] = SOURCE_YEAR
-        return TagProfile(
+        profile = TagProfile(
             primary_genre=decision.primary,
             sub_genres=decision.subs,
             energy=energy,
@@ -326,6 +341,13 @@ class OfflineRules:
             era=era,
             sources=sources,
         )
+        # Nothing off-list leaves here. Energy is clamped, era and situations come from the
+        # checked data, so one check per genre/vibes/components combination covers the rest.
+        checked = (decision, vibes_and_source, components_and_source)
+        if checked not in self._checked:
+            validate_profile(profile, self.vocab)
+            self._checked.add(checked)
+        return profile
 
     def _remember(self, key: tuple[object, ...], value: Any) -> Any:
         if len(self._detail_memo) < 100_000:
@@ -370,15 +392,19 @@ class OfflineRules:
         detail = max(under, key=lambda n: (genres.depth(n), -names.index(n)))
         return _GenreDecision(self, primary, subs, genres.attributes(detail), source, energy_delta, hint_vibes)
 
-    def _fallback(self, weak: _Weak, title_genres: tuple[str, ...], bpm: float) -> _GenreDecision:
+    def _fallback(
+        self, weak: _Weak, title_genres: tuple[str, ...], folder_genres: tuple[str, ...], bpm: float
+    ) -> _GenreDecision:
         """A best guess when the Genre field names no specific genre (see module doc)."""
-        memo_key = (title_genres, int(bpm + 0.5))
+        memo_key = (title_genres, folder_genres, int(bpm + 0.5))
         decision = weak.fallbacks.get(memo_key)
         if decision is not None:
             return decision
         delta, vibes, vague = weak.energy_delta, weak.hint_vibes, weak.vague
         if title_genres:
             decision = self._decision(title_genres, SOURCE_TITLE, delta, vibes)
+        elif folder_genres:
+            decision = self._decision(folder_genres, SOURCE_FOLDER, delta, vibes)
         else:
             home = self.genres.primary_of(vague) if vague else None
             by_tempo = self._genre_for_tempo(bpm) if bpm > 0 else None
@@ -396,6 +422,23 @@ class OfflineRules:
             weak.fallbacks[memo_key] = decision
         return decision
 
+    def _folder_genres(self, location: str) -> tuple[str, ...]:
+        """Genres named by the folders a track sits in ("/Music/Deep House/x.mp3"), nearest
+        folder first. Only folder names that are a genre name as a whole count: artist and
+        album folders ("Daft Punk", "House of Pain") must not pass for genres."""
+        folder = location[: location.rfind("/")]
+        found = self._folder_memo.get(folder)
+        if found is None:
+            found = _NONE
+            for name in reversed(unquote(folder).split("/")[-FOLDER_LEVELS:]):
+                names = tuple(n for n in self.genres.lookup_all(name) if not self.genres.is_vague(n))
+                if names:
+                    found = names
+                    break
+            if len(self._folder_memo) < 100_000:
+                self._folder_memo[folder] = found
+        return found
+
     def _genre_for_tempo(self, bpm: float) -> str | None:
         for low, high, name in self._tempo_table:
             if low <= bpm < high:
@@ -407,7 +450,7 @@ class OfflineRules:
     def _read_version(self, text: str) -> _VersionInfo:
         key = genre_key(text)
         folded = key.replace("(", " ").replace(")", " ")
-        found = [component for pattern, component in _VERSION_COMPONENTS if pattern.search(folded)]
+        found = [match.lastgroup for match in _VERSION_COMPONENT_RE.finditer(folded)]
         for word in _NAMED_MIX_RE.findall(folded):
             if word not in _PLAIN_MIXES and "Remix" not in found:
                 found.append("Remix")
@@ -541,7 +584,11 @@ def rules_for(vocab: Vocabulary | None = None) -> OfflineRules:
 
 
 def profile_for(track: TrackInfo, vocab: Vocabulary | None = None) -> TagProfile:
-    """The offline profile of one track (valid against the vocabulary by construction)."""
+    """The offline profile of one track (valid against the vocabulary by construction).
+
+    Tracks with the same outcome share one TagProfile object: treat it, and its
+    ``sources`` mapping, as immutable (``dataclasses.replace`` makes an edited copy).
+    """
     if vocab is None:
         rules = _RULES.get("")  # the bundled vocabulary never changes within a process
         if rules is None:

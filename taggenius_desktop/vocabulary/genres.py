@@ -34,14 +34,17 @@ SEPARATORS = "/;,|()"
 _SPLIT_RE = re.compile(r"[/;,|()]")
 _URL_RE = re.compile(
     r"\S*(?:https?://|www\.)\S*"
-    r"|\S+\.(?:com|net|org|ru|me|pl|lt|lv|su|co|ws|mx|az|se|de|uk|info|biz|fm|io|to|br|cc|us|eu|tk|ua|by|kz|hu|ro|cz|sk|es|it|fr|nl|zip)\b\S*"
+    r"|\S+\.(?:com|net|org|ru|me|pl|lt|lv|su|co|ws|mx|az|se|de|uk|info|biz|fm|io|to|br|cc|us|eu|tk"
+    r"|ua|by|kz|hu|ro|cz|sk|es|it|fr|nl|zip)\b\S*"
     r"|@\S+"
 )
 _SPACERS_RE = re.compile(r"[-_.'\"*~!?<>#:=^$%]+")
 _AMP_RE = re.compile(r"\s*&\s*")
 _SEP_SPACES_RE = re.compile(r"\s*([/;,|()])\s*")
 _WS_RE = re.compile(r"\s+")
-_BRACKETS = str.maketrans({"[": "(", "]": ")", "{": "(", "}": ")", "\\": "/"})
+_WORD_RE = re.compile(r"[a-z0-9]+|&")
+_BRACKET_PAIRS = (("[", "("), ("]", ")"), ("{", "("), ("}", ")"), ("\\", "/"))
+_HAS_SEPARATOR_RE = re.compile(r"[/;,|()]")
 _PLACEHOLDER = "\x00"
 
 
@@ -50,12 +53,23 @@ class GenreDataError(ValueError):
 
 
 def genre_key(text: str) -> str:
-    """The normalized form aliases are compared in (applied to aliases and input alike)."""
-    text = fold(text).translate(_BRACKETS)
+    """The normalized form aliases are compared in (applied to aliases and input alike).
+
+    Each step is guarded by a cheap test: this runs for every distinct genre string,
+    version text and folder name of a library.
+    """
+    text = fold(text)
+    for char, replacement in _BRACKET_PAIRS:
+        if char in text:
+            text = text.replace(char, replacement)
     text = _SPACERS_RE.sub(" ", text)
-    text = _AMP_RE.sub(" & ", text)
-    text = _WS_RE.sub(" ", text)
-    return _SEP_SPACES_RE.sub(r"\1", text).strip()
+    if "&" in text:
+        text = _AMP_RE.sub(" & ", text)
+    if "  " in text or "\t" in text or "\n" in text:
+        text = _WS_RE.sub(" ", text)
+    if _HAS_SEPARATOR_RE.search(text):
+        text = _SEP_SPACES_RE.sub(r"\1", text)
+    return text.strip()
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +165,9 @@ class GenreMap:
             else None
         )
         self._max_words = max(len(k.split(" ")) for k in self._aliases)
+        # Phrases are only tried where a known phrase can start.
+        self._first_words = frozenset(k.split(" ")[0] for k in self._aliases)
+        self._alias_words = frozenset(w for k in self._aliases for w in k.split(" "))
         # Words worth typo-correcting towards, grouped by first letter.
         words: dict[str, set[str]] = {}
         for key in (*self._aliases, *self._hints):
@@ -248,6 +265,13 @@ class GenreMap:
         names = self._aliases.get(genre_key(text))
         return names[0] if names else None
 
+    def lookup_all(self, text: str) -> tuple[str, ...]:
+        """Every canonical genre a whole string names exactly (an alias or a compound such
+        as "Techno (Peak Time / Driving)"), without splitting or guessing; () if none."""
+        if text.isascii() and self._alias_words.isdisjoint(_WORD_RE.findall(text.lower())):
+            return ()  # no word of any alias: skip the normalization
+        return self._aliases.get(genre_key(text), ())
+
     @property
     def alias_count(self) -> int:
         return len(self._aliases)
@@ -328,7 +352,7 @@ class GenreMap:
                 names.extend(protected[int(token[1:])])
                 i += 1
                 continue
-            for size in range(min(self._max_words, len(tokens) - i), 0, -1):
+            for size in range(min(self._max_words, len(tokens) - i), 0, -1) if token in self._first_words else ():
                 found = self._aliases.get(" ".join(tokens[i : i + size]))
                 if found:
                     names.extend(found)
@@ -360,6 +384,9 @@ class GenreMap:
         found: list[str] = []
         i = 0
         while i < len(tokens):
+            if tokens[i] not in self._first_words:
+                i += 1
+                continue
             for size in range(min(self._max_words, len(tokens) - i), 0, -1):
                 phrase = " ".join(tokens[i : i + size])
                 names = self._aliases.get(phrase)

@@ -20,6 +20,7 @@ import math
 import re
 from typing import Any, Mapping
 
+from . import profile as _profile
 from .profile import (
     ENERGY_MAX,
     ENERGY_MIN,
@@ -41,9 +42,12 @@ from .vocab import Vocabulary
 
 CATEGORIES = ("primary_genre", "sub_genres", "energy", "vibes", "situations", "components", "era")
 LIST_CATEGORIES = ("vibes", "situations", "components")
+#: "folder" (a genre read from the track's folder names by the offline tagger) has no
+#: constant in profile.py yet.
+SOURCE_FOLDER = getattr(_profile, "SOURCE_FOLDER", "folder")
 KNOWN_SOURCES = frozenset({
     SOURCE_GENRE_TAG, SOURCE_MIXED_IN_KEY, SOURCE_TEMPO, SOURCE_GENRE_DEFAULT, SOURCE_TITLE,
-    SOURCE_YEAR, SOURCE_KEY, SOURCE_ENERGY, SOURCE_LLM, SOURCE_USER,
+    SOURCE_YEAR, SOURCE_KEY, SOURCE_ENERGY, SOURCE_LLM, SOURCE_USER, SOURCE_FOLDER,
 })
 
 # Keys an LLM (or an older cache entry) may use for a category.
@@ -71,10 +75,10 @@ class InvalidProfile(ValueError):
 
 def validate_profile(profile: TagProfile, vocab: Vocabulary) -> TagProfile:
     """``profile`` unchanged when every value is on the vocabulary; else InvalidProfile."""
-    if not isinstance(profile, TagProfile):
+    if type(profile) is not TagProfile and not isinstance(profile, TagProfile):
         raise InvalidProfile(f"expected a TagProfile, got {type(profile).__name__}")
     genres = vocab.genres
-    if profile.primary_genre not in vocab.primary_genres:
+    if not isinstance(profile.primary_genre, str) or profile.primary_genre not in vocab.primary_set:
         raise InvalidProfile(f"primary genre {profile.primary_genre!r} is not a primary genre")
     _check_list("sub_genres", profile.sub_genres)
     for name in profile.sub_genres:
@@ -89,14 +93,15 @@ def validate_profile(profile: TagProfile, vocab: Vocabulary) -> TagProfile:
         raise InvalidProfile(f"energy must be an integer, got {energy!r}")
     if not ENERGY_MIN <= energy <= ENERGY_MAX:
         raise InvalidProfile(f"energy {energy} is outside {ENERGY_MIN}..{ENERGY_MAX}")
+    value_sets = vocab.value_sets
     for category in LIST_CATEGORIES:
         values = getattr(profile, category)
         _check_list(category, values)
-        allowed = vocab.category_values(category)
+        allowed = value_sets[category]
         for value in values:
-            if value not in allowed:
+            if not isinstance(value, str) or value not in allowed:
                 raise InvalidProfile(f"{category}: {value!r} is not in the vocabulary")
-    if profile.era is not None and profile.era not in vocab.eras:
+    if profile.era is not None and (not isinstance(profile.era, str) or profile.era not in vocab.era_set):
         raise InvalidProfile(f"era {profile.era!r} is not in the vocabulary")
     _check_sources(profile.sources)
     return profile
@@ -107,12 +112,12 @@ def _check_list(category: str, values: Any) -> None:
         raise InvalidProfile(f"{category} must be a tuple, got {type(values).__name__}")
     if len(values) > MAX_VALUES_PER_CATEGORY:
         raise InvalidProfile(f"{category} holds {len(values)} values; at most {MAX_VALUES_PER_CATEGORY}")
-    if len(set(values)) != len(values):
+    if len(values) > 1 and len(set(values)) != len(values):
         raise InvalidProfile(f"{category} repeats a value: {list(values)}")
 
 
 def _check_sources(sources: Any) -> None:
-    if not isinstance(sources, Mapping):
+    if type(sources) is not dict and not isinstance(sources, Mapping):  # dict first: ABC checks are slow
         raise InvalidProfile("sources must be a mapping")
     for category, source in sources.items():
         if category not in CATEGORIES:

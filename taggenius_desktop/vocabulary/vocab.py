@@ -47,9 +47,19 @@ class Vocabulary:
     offline_rules: Mapping[str, Any] = field(default_factory=dict)
     #: category -> {compact key -> value}: what an LLM or a user may type for a value
     lookups: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    # Sets for membership tests on hot paths (validation runs per distinct profile).
+    primary_set: frozenset[str] = field(init=False, repr=False, default=frozenset())
+    value_sets: Mapping[str, frozenset[str]] = field(init=False, repr=False, default_factory=dict)
+    era_set: frozenset[str] = field(init=False, repr=False, default=frozenset())
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_era_set", frozenset(self.eras))
+        object.__setattr__(self, "era_set", frozenset(self.eras))
+        object.__setattr__(self, "primary_set", frozenset(self.primary_genres))
+        object.__setattr__(self, "value_sets", {
+            "vibes": frozenset(self.vibes),
+            "situations": frozenset(self.situations),
+            "components": frozenset(self.components),
+        })
 
     def category_values(self, category: str) -> tuple[str, ...]:
         return {"vibes": self.vibes, "situations": self.situations, "components": self.components}[category]
@@ -69,7 +79,7 @@ class Vocabulary:
         if not year or year < 1000:
             return None
         era = f"{year // 10 * 10}s"
-        return era if era in self._era_set else None  # type: ignore[attr-defined]
+        return era if era in self.era_set else None
 
 
 def _read_json(path: Path) -> tuple[dict[str, Any], bytes]:
@@ -124,7 +134,8 @@ def _check_genre_defaults(genres: GenreMap, vibes: set[str], components: set[str
 
 def _check_offline_rules(rules: Mapping[str, Any], genres: GenreMap, vibes: set[str], situations: set[str]) -> None:
     for low, high, genre in rules.get("tempo_fallback", ()):
-        _check(genre in genres and genres.is_primary(genre), f"offline.tempo_fallback: {genre!r} is not a primary genre")
+        _check(genre in genres and genres.is_primary(genre),
+               f"offline.tempo_fallback: {genre!r} is not a primary genre")
         _check(0 <= low < high, f"offline.tempo_fallback: bad range {low}..{high}")
     default = rules.get("default_genre")
     _check(default is not None and genres.is_primary(default), "offline.default_genre must be a primary genre")

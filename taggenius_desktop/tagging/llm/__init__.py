@@ -14,10 +14,11 @@ from .config import (
     LLMConfig,
     is_local_url,
 )
+from .connection import ConnectionCheck, check_connection
 from .estimate import Estimate, estimate
 from .pricing import Price, PriceTable, load_price_table, price_for
 from .prompt import PROMPT_VERSION
-from .tagger import LLMTagger, describe_usage, make_tagger, plan_batches
+from .tagger import LLMTagger, cache_key_for, describe_usage, make_tagger, plan_batches
 
 __all__ = [
     "PRESETS",
@@ -25,11 +26,14 @@ __all__ = [
     "PROVIDERS",
     "PROVIDER_COMPATIBLE",
     "PROVIDER_OPENAI",
+    "ConnectionCheck",
     "Estimate",
     "LLMConfig",
     "LLMTagger",
     "Price",
     "PriceTable",
+    "cache_key_for",
+    "check_connection",
     "describe_usage",
     "estimate",
     "is_local_url",

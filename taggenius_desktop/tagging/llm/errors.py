@@ -31,6 +31,8 @@ class Verdict:
     rate_limited: bool = False
     overloaded: bool = False
     connection: bool = False
+    #: the server refused the structured-output format itself (some local servers do)
+    format_rejected: bool = False
     headers: dict[str, str] | None = None
 
 
@@ -85,7 +87,8 @@ def classify(exc: BaseException, config: LLMConfig) -> Verdict:
         text = f"{exc.code or ''} {detail}".lower()
         if any(hint in text for hint in _CONTEXT_HINTS):
             return Verdict(Action.SPLIT, "the request was longer than the model's context window")
-        return Verdict(Action.FAIL, f"The server refused the request (400): {detail}")
+        rejected = exc.param == "response_format" or "response_format" in text or "json_schema" in text
+        return Verdict(Action.FAIL, f"The server refused the request (400): {detail}", format_rejected=rejected)
     if isinstance(exc, openai.UnprocessableEntityError):
         return Verdict(Action.FAIL, f"The server could not process the request (422): {safe_detail(exc, key)}")
     if isinstance(exc, openai.APITimeoutError):

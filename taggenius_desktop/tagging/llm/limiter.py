@@ -154,7 +154,9 @@ class AdaptiveLimiter:
         self._clock = clock
         self._cond = asyncio.Condition()
         self._budgets = {"requests": _Budget(), "tokens": _Budget()}
-        self._sent: deque[Ticket] = deque()  # recent sends, for "spent since anchor"
+        # Recent sends, for "spent since the reading". Bounded: only sends newer than the
+        # oldest reading matter, and those are about the requests in flight.
+        self._sent: deque[Ticket] = deque(maxlen=4096)
         self._last_decrease = -math.inf
         self.halted = False
 
@@ -193,9 +195,9 @@ class AdaptiveLimiter:
             self._cond.notify_all()
 
     def _spent_since(self, anchor: float) -> tuple[int, int]:
-        # Forget sends older than every anchor: no reading can precede them any more.
-        oldest_anchor = min(b.anchor for b in self._budgets.values())
-        while self._sent and self._sent[0].sent_at < oldest_anchor and oldest_anchor > -math.inf:
+        # Forget sends older than every known reading: none can matter any more.
+        oldest_anchor = min(b.anchor for b in self._budgets.values() if b.known)
+        while self._sent and self._sent[0].sent_at < oldest_anchor:
             self._sent.popleft()
         requests = tokens = 0
         for ticket in self._sent:

@@ -28,11 +28,16 @@ class RetryPolicy:
     def can_retry(self, retries_done: int) -> bool:
         return retries_done < self.max_retries
 
+    def too_long(self, retry_after: float | None) -> bool:
+        """A wait this long (a daily limit) is not worth holding the job for."""
+        return retry_after is not None and retry_after > self.max_retry_after
+
     def delay(self, retries_done: int, retry_after: float | None = None) -> float:
         """Seconds to wait before retry number ``retries_done + 1``."""
         backoff = min(self.max_delay, self.base_delay * (2 ** retries_done))
         jittered = self.rng.uniform(0, backoff)
         if retry_after is not None and retry_after > 0:
             # The server said when; add a little jitter so waiters do not all return at once.
-            return min(retry_after, self.max_retry_after) + self.rng.uniform(0, 0.1 + 0.1 * retry_after)
+            wait = min(retry_after, self.max_retry_after)
+            return wait + self.rng.uniform(0, 0.1 + 0.1 * wait)
         return max(0.05, jittered)

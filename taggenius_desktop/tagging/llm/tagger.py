@@ -118,13 +118,19 @@ class LLMTagger(Tagger):
     # ------------------------------------------------------------------ Tagger interface
     @property
     def cache_key(self) -> str:
-        return f"{self.config.family}:{self.config.model}:{PROMPT_VERSION}:{self.vocab.version}"
+        return cache_key_for(self.config, self.vocab)
 
     @property
     def model(self) -> str:
         return self.config.model
 
     def tag(self, tracks: Sequence[TrackInfo], on_results: ResultSink, is_cancelled: IsCancelled) -> None:
+        """Runs an asyncio loop on the calling thread until done, cancelled or stopped.
+
+        Call it from a plain thread or process (a worker), not from inside a running loop.
+        ``is_cancelled`` is polled about every 0.1 s; on True the requests in flight are
+        abandoned and tag() returns.
+        """
         if not tracks:
             return
         asyncio.run(self._run(list(tracks), on_results, is_cancelled))
@@ -167,6 +173,7 @@ class LLMTagger(Tagger):
                 for task in done:
                     error = task.exception()
                     if error is not None:
+                        limiter.halt()
                         stopped = stopped or error
                         continue
                     outcome = task.result()
@@ -197,6 +204,20 @@ class LLMTagger(Tagger):
             args["max_tokens"] = MAX_OUTPUT_TOKENS_PER_TRACK * tracks + 100
         return args
 
+    def _may_fall_back(self, args: dict[str, Any]) -> bool:
+        """Whether a refused strict schema may be retried as plain JSON mode.
+
+        Only for OpenAI-compatible servers (some local ones do not support json_schema; for
+        OpenAI a refused schema is our bug). The prompt lists the vocabulary for them and
+        every reply is validated locally either way.
+        """
+        return self.config.provider != PROVIDER_OPENAI and args["response_format"].get("type") == "json_schema"
+
+    def _fall_back_to_plain_json(self) -> None:
+        if self._response_format.get("type") == "json_schema":
+            log.warning("the server refused the json_schema response format; using plain JSON mode")
+            self._response_format = {"type": "json_object"}
+
     def _raw_token_estimate(self, batch: BatchMessage, tracks: int) -> int:
         """Prompt (characters / 4) plus the expected reply; calibrated by real counts later."""
         return self._shared_tokens_estimate + math.ceil(len(batch.content) / 4) + OUTPUT_TOKENS_PER_TRACK * tracks
@@ -215,18 +236,27 @@ class LLMTagger(Tagger):
                 headers = {k.lower(): v for k, v in raw.headers.items()}
             except (openai.OpenAIError, httpx2.HTTPError, ValueError) as exc:
                 verdict = classify(exc, self.config)
+                if verdict.rate_limited and self.retry_policy.too_long(verdict.retry_after):
+                    minutes = math.ceil((verdict.retry_after or 0) / 60)
+                    verdict = Verdict(Action.STOP, f"{self._where()} asks to wait {minutes} minutes before the next "
+                                      "request (a daily limit, most likely). Resume the job later.")
+                # Feedback before the slot is freed, so no waiter slips out ahead of a pause or a stop.
                 if verdict.action is Action.STOP:
-                    limiter.halt()  # before the slot is freed: no other batch may go out now
-                await limiter.release(ticket)
-                if verdict.rate_limited:
+                    limiter.halt()
+                elif verdict.rate_limited:
                     limiter.on_rate_limited(ticket, verdict.headers, verdict.retry_after)
                 elif verdict.overloaded:
                     limiter.on_overloaded()
+                await limiter.release(ticket)
                 log.info("request of %d tracks failed: %s", len(work.tracks), verdict.reason)
                 if verdict.action is Action.STOP:
                     raise TaggingStopped(verdict.reason) from None
                 if verdict.action is Action.SPLIT:
                     return self._split(work, "the track's data was too long for the model's context window")
+                if verdict.format_rejected and self._may_fall_back(args):
+                    self._fall_back_to_plain_json()
+                    args = self._request_args(batch, len(work.tracks))  # changed, so not resent unchanged
+                    continue
                 if verdict.action is Action.FAIL:
                     return self._fail(work.tracks, verdict.reason)
                 await self._check_reachable(verdict)
@@ -237,8 +267,8 @@ class LLMTagger(Tagger):
                 self.usage.retries += 1
                 await asyncio.sleep(delay)
                 continue
-            await limiter.release(ticket)
             limiter.on_success(ticket, headers)
+            await limiter.release(ticket)
             self._ever_answered = True
             return self._read_completion(work, batch, completion, estimate)
 
@@ -319,6 +349,14 @@ class LLMTagger(Tagger):
         except (OSError, asyncio.TimeoutError):
             raise TaggingStopped(f"Could not reach the server at {self.config.effective_base_url} — is it "
                                  "running?") from None
+
+
+def cache_key_for(config: LLMConfig, vocab: Vocabulary | None = None) -> str:
+    """Identity of what produces the tags: provider family, model, prompt and vocabulary
+    versions. The endpoint URL is deliberately not part of it (the same model behind a
+    proxy gives the same tags), and no key is needed to compute it."""
+    vocab = vocab or load_vocabulary()
+    return f"{config.family}:{config.model}:{PROMPT_VERSION}:{vocab.version}"
 
 
 def make_tagger(config: LLMConfig, vocab: Vocabulary | None = None) -> LLMTagger:
