@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import re
 import sys
 from pathlib import Path
 from urllib.parse import quote
@@ -56,6 +57,9 @@ LABELS = ["Drumcode", "Defected", "Hospital Records", "Ostgut Ton", "Anjunadeep"
           "Hessle Audio", "Dirtybird", "Kompakt", "Warp Records", "", "", ""]
 
 
+_LOWER_HEX = re.compile(r"%[0-9A-F]{2}")
+
+
 def _title(rng: random.Random) -> str:
     words = " ".join(rng.choice(WORDS) for _ in range(rng.randint(1, 3)))
     if rng.random() < 0.12:
@@ -91,9 +95,8 @@ def _track_attributes(rng: random.Random, track_id: int, genre: str) -> list[tup
     kind = rng.choice(KINDS)
     ext = {"MP3 File": "mp3", "WAV File": "wav", "AIFF File": "aiff", "M4A File": "m4a"}[kind]
     path = f"/Users/dj/Music/{artist}/{album or 'Singles'}/{title} ({mix}).{ext}"
-    # rekordbox percent-encodes with lowercase-insensitive readers in mind and leaves some
-    # punctuation raw; quote() with a generous safe set looks the same to a parser.
-    location = "file://localhost" + quote(path, safe="/()!,'&=+$;@~*-_.")
+    # rekordbox percent-encodes in lowercase hex and leaves some punctuation raw
+    location = "file://localhost" + _LOWER_HEX.sub(lambda m: m.group().lower(), quote(path, safe="/()!,-_.~"))
     key = _key(rng)
     comments = rng.choice(["", "", "", "Purchased at Beatport.com", "promo", "Tracks by www.loopmasters.com"])
     if rng.random() < 0.3:

@@ -33,9 +33,13 @@ import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from . import APP_NAME, __version__
+
+if TYPE_CHECKING:  # only for annotations: the checks import what they test lazily
+    from .jobs.specs import JobSpec
+    from .store.jobs_log import JobRecord
 
 REPORT_ENV = "TAGGENIUS_SELFTEST_REPORT"
 SAMPLE_LIBRARY = "sample_library.xml"
@@ -43,8 +47,6 @@ WORKERS = 2
 JOB_TIMEOUT_S = 120.0
 FAKE_API_KEY = "sk-selftest"
 FAKE_MODEL = "gpt-4o-mini"
-#: Rekordbox's Red: the writer leaves such tracks alone by default (the DJ's "review" mark).
-PROTECTED_COLOUR = "0xFF0000"
 #: Start of the Tag Genius block the writer puts in Comments (see writeback.block).
 TAG_BLOCK_MARK = "/* E: "
 
@@ -127,51 +129,55 @@ def check_sample_library(sample: Path) -> str:
     return f"{len(rows)} tracks read from {sample.name}"
 
 
-def _run_tag_job(spec: object) -> object:
+def _run_tag_job(spec: JobSpec) -> JobRecord:
     """Submit one job to a fresh pool of real worker processes and wait for its end."""
     from .jobs import JobManager
 
     with JobManager(workers=WORKERS) as manager:
-        job_id = manager.submit(spec)  # type: ignore[arg-type]
+        job_id = manager.submit(spec)
         record = manager.wait(job_id, timeout=JOB_TIMEOUT_S)
     return record
 
 
-def _check_output(record: object, source: Path, output: Path) -> str:
+def _check_output(record: JobRecord, source: Path, output: Path) -> str:
     """The job completed and its output round-trips: same tracks, tags written."""
-    status = getattr(record, "status", None)
-    error = getattr(record, "error", None)
-    _expect(status == "Completed", f"job ended {status}: {error or 'no error recorded'}")
+    from .store.jobs_log import Status
+    from .writeback.options import COLOUR_RED, WriteOptions
+
+    _expect(record.status == Status.COMPLETED, f"job ended {record.status}: {record.error or 'no error recorded'}")
     _expect(output.is_file(), f"no output at {output}")
-    recorded = getattr(record, "output_file_path", None)
     _expect(
-        recorded is None or Path(recorded).resolve() == output.resolve(),
-        f"job recorded output {recorded}, expected {output}",
+        record.output_file_path is None or Path(record.output_file_path).resolve() == output.resolve(),
+        f"job recorded output {record.output_file_path}, expected {output}",
     )
     before = _track_rows(source)
     after = _track_rows(output)
     _expect(len(after) == len(before), f"output has {len(after)} tracks, input {len(before)}")
-    ids_before = [row.get("TrackID") for row in before]
-    ids_after = [row.get("TrackID") for row in after]
-    _expect(ids_after == ids_before, "output TrackIDs differ from the input's")
-    done, total = getattr(record, "tracks_done", 0), getattr(record, "tracks_total", 0)
+    _expect(
+        [row.get("TrackID") for row in after] == [row.get("TrackID") for row in before],
+        "output TrackIDs differ from the input's",
+    )
+    done, total = record.tracks_done, record.tracks_total
     _expect(total > 0 and done == total, f"progress says {done}/{total} tracks")
-    failed = getattr(record, "failed", 0)
-    _expect(not failed, f"{failed} tracks failed")
+    _expect(not record.failed, f"{record.failed} tracks failed")
 
-    eligible = [i for i, row in enumerate(before) if row.get("Colour") != PROTECTED_COLOUR]
+    # With default options a Red track is the DJ's own "review" mark: left alone.
+    protect_red = WriteOptions().protect_red
+    protected = {i for i, row in enumerate(before) if protect_red and row.get("Colour") == COLOUR_RED}
+    eligible = [i for i in range(len(before)) if i not in protected]
     tagged = [i for i in eligible if TAG_BLOCK_MARK in after[i].get("Comments", "")]
-    _expect(tagged, "no track carries a Tag Genius block in Comments")
-    genreless = [after[i].get("TrackID") for i in tagged if not after[i].get("Genre", "").strip()]
-    _expect(not genreless, f"tagged tracks without a genre: {', '.join(map(str, genreless))}")
-    changed = sum(after[i].get("Genre") != before[i].get("Genre") for i in eligible)
-    untouched = [
-        row.get("TrackID") for i, row in enumerate(before) if i not in eligible and after[i] != row
-    ]
-    _expect(not untouched, f"Red (protected) tracks were changed: {', '.join(map(str, untouched))}")
+    _expect(
+        tagged and len(tagged) >= len(eligible) - record.skipped,
+        f"only {len(tagged)} of {len(eligible)} tracks carry a Tag Genius block ({record.skipped} skipped)",
+    )
+    genreless = [after[i].get("TrackID", "?") for i in tagged if not after[i].get("Genre", "").strip()]
+    _expect(not genreless, f"tagged tracks without a genre: {', '.join(genreless)}")
+    changed_protected = [before[i].get("TrackID", "?") for i in protected if after[i] != before[i]]
+    _expect(not changed_protected, f"Red (protected) tracks were changed: {', '.join(changed_protected)}")
+    rewritten = sum(after[i].get("Genre") != before[i].get("Genre") for i in eligible)
     return (
         f"{done}/{total} tracks, {len(tagged)} of {len(eligible)} unprotected tracks tagged, "
-        f"{changed} genres rewritten"
+        f"{rewritten} genres rewritten"
     )
 
 

@@ -126,3 +126,12 @@ def test_set_track_attributes_refuses_what_cannot_be_written(tmp_path: Path, cha
     with pytest.raises(ValueError):
         lib.set_track_attributes("1", changes)
     assert lib.track_by_id("1").changes == {}
+
+
+def test_location_to_path_never_parses_a_url() -> None:
+    from taggenius_desktop.library import location_to_path
+
+    assert location_to_path("file://localhost/C:/Music/a%20b.mp3") == "C:/Music/a b.mp3"
+    assert location_to_path("file://localhost/Users/dj/Name%20with%20#%20and%20?.mp3") == "/Users/dj/Name with # and ?.mp3"
+    assert location_to_path("file://localhost/Users/dj/Caf%c3%a9.mp3") == "/Users/dj/Café.mp3"
+    assert location_to_path("tests/fixtures/relative%20path.aif") == "tests/fixtures/relative path.aif"

@@ -247,3 +247,21 @@ def test_self_test_fails_when_the_sample_library_is_missing(
     assert os.environ["TAGGENIUS_HOME"] == home_before  # the caller's environment is restored
     kept = Path(out.rsplit("Kept the data folder for diagnosis: ", 1)[1].strip())
     assert kept.is_dir() and kept.parent == tmp_path  # kept for diagnosis on failure
+
+
+def test_self_test_report_goes_to_a_file_without_stdout(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A windowed Windows build has sys.stdout None: the report must still reach a file."""
+    from taggenius_desktop import paths, selftest
+
+    monkeypatch.setattr(paths, "resources_dir", lambda: tmp_path / "no-resources")
+    monkeypatch.delenv(selftest.REPORT_ENV, raising=False)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(sys, "stdout", None)
+
+    assert selftest.main() == 1
+
+    report = (tmp_path / "taggenius-selftest.txt").read_text(encoding="utf-8")
+    assert report.splitlines()[0].startswith("Tag Genius ")
+    assert "RESULT: FAIL" in report

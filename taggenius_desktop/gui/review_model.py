@@ -379,11 +379,16 @@ class ReviewModel(QAbstractTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(COLUMNS) or not self._order:
             return
-        key = self._sort_key(column)
+        key, missing = self._sort_key(column)
         self.layoutAboutToBeChanged.emit()
         old_persistent = self.persistentIndexList()
         old_bases = [(self._order[p.row()], p.column()) for p in old_persistent]
-        self._order.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
+        descending = order == Qt.SortOrder.DescendingOrder
+        if missing is None:
+            self._order.sort(key=key, reverse=descending)
+        else:  # tracks without a proposal stay last in both directions
+            present = sorted((b for b in self._order if not missing(b)), key=key, reverse=descending)
+            self._order = present + sorted(b for b in self._order if missing(b))
         for row, base in enumerate(self._order):
             self._position[base] = row
         self.changePersistentIndexList(
@@ -392,30 +397,29 @@ class ReviewModel(QAbstractTableModel):
         self.layoutChanged.emit()
 
     def _sort_key(self, column: int):  # noqa: ANN202
+        """(key function, "has no value" predicate or None) for sorting base indexes."""
         rows = self._rows
         if column == COL_LOCK:
-            return lambda b: rows.track_ids[b] not in self._locked
+            return (lambda b: rows.track_ids[b] not in self._locked), None
         simple = {COL_ARTIST: rows.artists, COL_TITLE: rows.titles, COL_GENRE: rows.genres,
                   COL_COMMENTS: rows.comments, COL_COLOUR: rows.colours}
         if column in simple:
             values = simple[column]
-            return lambda b: values[b].casefold()
+            return (lambda b: values[b].casefold()), None
         if column == COL_RATING:
-            return lambda b: rows.ratings[b]
+            return (lambda b: rows.ratings[b]), None
         field = PROFILE_FIELDS[column]
 
         def proposal_key(b: int) -> Any:
             profile = self.profile_for(rows.track_ids[b])
-            if profile is None:
-                return (1, "")  # tracks without a proposal last
             value = getattr(profile, field)
             if field == "energy":
-                return (0, f"{value:02d}")
+                return value
             if isinstance(value, tuple):
                 value = _join(value)
-            return (0, (value or "").casefold())
+            return (value or "").casefold()
 
-        return proposal_key
+        return proposal_key, (lambda b: self.profile_for(rows.track_ids[b]) is None)
 
 
 def _same_tags(a: TagProfile, b: TagProfile) -> bool:
@@ -438,12 +442,21 @@ class ReviewFilterProxy(QSortFilterProxyModel):
     def set_text(self, text: str) -> None:
         needle = text.strip().casefold()
         if needle != self._needle:
-            self._needle = needle
-            self.invalidateRowsFilter()
+            self._change_filter(lambda: setattr(self, "_needle", needle))
 
     def set_show(self, show: int) -> None:
         if show != self._show:
-            self._show = show
+            self._change_filter(lambda: setattr(self, "_show", show))
+
+    def _change_filter(self, change) -> None:  # noqa: ANN001
+        # Qt 6.9+ wants begin/endFilterChange around the change (invalidateRowsFilter is
+        # deprecated in 6.12); PySide6 6.8 only has the old call.
+        if hasattr(self, "beginFilterChange"):
+            self.beginFilterChange()
+            change()
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            change()
             self.invalidateRowsFilter()
 
     def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:

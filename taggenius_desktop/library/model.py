@@ -113,7 +113,7 @@ class Track:
     def children(self) -> list[Element]:
         """TEMPO, POSITION_MARK and any other child elements, in document order."""
         if self._children is not None:
-            return self._children
+            return list(self._children)
         start, tag_end, end = self._span
         if self._source is None or end == tag_end:
             return []

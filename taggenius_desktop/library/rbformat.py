@@ -1,12 +1,13 @@
 """How rekordbox lays out its XML, as bytes.
 
-rekordbox writes its library with JUCE's ``XmlElement`` writer (slightly modified): 2-space
-indentation, attributes in document order, and a line break before the next attribute
-once the attribute text written on the current line (each attribute counted with its
-leading space, in UTF-8 bytes, after escaping) is longer than 60 bytes. Continuation
-lines are indented to the column after ``<TAG``. Childless elements close with ``/>``.
-Following these rules reproduces every real export in the shared fixtures byte for byte,
-so a file we write differs from its input only where the data changed.
+The layout matches JUCE's ``XmlElement`` text writer (``lineWrapLength`` 60), which
+rekordbox appears to use with its own escaping: 2-space indentation, attributes in
+document order, and a line break before the next attribute once the attribute text
+written on the current line (each attribute counted with its leading space, in UTF-8
+bytes, after escaping) is longer than 60 bytes. Continuation lines are indented to the
+column after ``<TAG``. Childless elements close with ``/>``. These rules reproduce every
+real export in the shared fixtures byte for byte (tests/test_library_roundtrip.py), so a
+file we write differs from its input only where the data changed.
 
 Everything here works on ``bytes`` because the writer splices new start tags into the
 input's bytes: no decoding of the untouched 99 % of a library.

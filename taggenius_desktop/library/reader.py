@@ -164,7 +164,8 @@ def _playlist_nodes(path: Path, container: etree._Element) -> list[PlaylistNode]
 
 # Checks of a NODE's entries, run in C: a playlist with 50,000 entries is common.
 _KEYS = etree.XPath("TRACK/@Key", smart_strings=False)
-_ODD_ENTRIES = etree.XPath("count(TRACK[not(@Key) or @*[name() != 'Key'] or node()[not(self::text())]])")
+# entries, their attributes, their child elements: a plain entry has one attribute (Key)
+_ENTRY_SHAPE = etree.XPath("concat(count(TRACK), ' ', count(TRACK/@*), ' ', count(TRACK/*))")
 _OTHER_CHILDREN = etree.XPath("*[not(self::TRACK or self::NODE)]")
 
 
@@ -173,11 +174,13 @@ def _playlist_node(path: Path, element: etree._Element) -> PlaylistNode:
     others = _OTHER_CHILDREN(element)
     if others:
         raise LibraryError(path, f"unexpected <{others[0].tag}> inside playlist node {node.name!r}")
-    if _ODD_ENTRIES(element):
+    keys = _KEYS(element)
+    entries, attributes, children = (int(float(n)) for n in _ENTRY_SHAPE(element).split())
+    if not (entries == attributes == len(keys)) or children:
         raise LibraryError(
             path, f"playlist {node.name!r} has an entry that is not a plain <TRACK Key=...> (cannot keep it safely)"
         )
-    node.track_keys = _KEYS(element)
+    node.track_keys = keys
     node.children = [_playlist_node(path, child) for child in element.iterchildren("NODE")]
     return node
 

@@ -45,6 +45,7 @@ SOURCE_KEY = "key"
 SOURCE_ENERGY = "energy"
 SOURCE_LLM = "llm"
 SOURCE_USER = "user"
+SOURCE_FOLDER = "folder"
 
 
 def _int(raw: str | None) -> int:

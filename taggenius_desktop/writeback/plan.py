@@ -27,10 +27,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Callable, Mapping
+from functools import lru_cache
+from typing import Callable, Mapping, NamedTuple
 
 from ..vocabulary.profile import TagProfile
-from .block import BlockContent, check_energy, has_block, place_block
+from .block import BlockContent, PlacedComments, check_energy, has_block, place_block
 from .options import COLOUR_PALETTE, COLOUR_RED, RATING_VALUES, WriteMode, WriteOptions
 
 GENRE = "Genre"
@@ -129,20 +130,74 @@ def is_red(attrs: Mapping[str, str]) -> bool:
     return (attrs.get(COLOUR) or "").strip().upper() == COLOUR_RED.upper()
 
 
+class _Derived(NamedTuple):
+    """Everything a plan needs from the profile alone, validated."""
+
+    genre: str
+    grouping: str | None
+    content: BlockContent
+    colour: str
+    rating: str
+
+
+# Why a cache: a job plans every track of a library (100,000 in a large one), and far
+# fewer distinct profiles than tracks exist (same genre, energy, era, components), so
+# validating and formatting once per distinct profile removes most of the cost. The key
+# is the profile's written content (``sources`` do not change what is written).
+_DERIVED: dict[tuple, tuple[WriteOptions, _Derived]] = {}
+_DERIVED_MAX = 20_000
+
+
+def _derive(profile: TagProfile, options: WriteOptions) -> _Derived:
+    # id(options), checked by identity below: hashing WriteOptions costs more than the
+    # whole plan, and one job uses one options object.
+    key = (
+        id(options),
+        profile.primary_genre,
+        profile.sub_genres,
+        profile.energy,
+        type(profile.energy),  # True == 1 and 8.0 == 8 as keys, but neither is writable
+        profile.vibes,
+        profile.situations,
+        profile.components,
+        profile.era,
+    )
+    try:
+        hit = _DERIVED.get(key)
+    except TypeError:  # an unhashable value (a list instead of a tuple): no cache
+        hit, key = None, None
+    if hit is not None and hit[0] is options:
+        return hit[1]
+    n = options.level.values_per_category
+    # Validate the whole profile first, so a bad profile fails the same way on every
+    # track, Red or not, whatever the modes.
+    derived = _Derived(
+        genre_value(profile, n),
+        grouping_value(profile, n),
+        block_content(profile, n),
+        colour_value(profile.energy, options),
+        rating_value(profile.energy, options),
+    )
+    if key is not None:
+        if len(_DERIVED) >= _DERIVED_MAX:
+            _DERIVED.clear()
+        _DERIVED[key] = (options, derived)
+    return derived
+
+
+@lru_cache(maxsize=8192)
+def _place_block_cached(comments: str, content: BlockContent) -> PlacedComments:
+    # Many tracks share a comment (empty, or a label's boilerplate) and a block content.
+    return place_block(comments, content)
+
+
 def plan_writeback(attrs: Mapping[str, str], profile: TagProfile, options: WriteOptions) -> WritePlan:
     """Everything :func:`plan_changes` decides, with the reasons for what it skipped.
 
     Raises ValueError when the profile holds a value that cannot be written safely
     (energy outside 1..10, a separator inside a value, a malformed era).
     """
-    n = options.level.values_per_category
-    # Validate the whole profile first, so a bad profile fails the same way on every
-    # track, Red or not, whatever the modes.
-    genre = genre_value(profile, n)
-    grouping = grouping_value(profile, n)
-    content = block_content(profile, n)
-    colour = colour_value(profile.energy, options)
-    rating = rating_value(profile.energy, options)
+    genre, grouping, content, colour, rating = _derive(profile, options)
 
     if options.protect_red and is_red(attrs):
         return WritePlan(notes=(NOTE_RED,))
@@ -165,7 +220,7 @@ def plan_writeback(attrs: Mapping[str, str], profile: TagProfile, options: Write
         options.comments is WriteMode.FILL_IF_EMPTY and not has_block(current_comments)
     )
     if wants_block:
-        placed = place_block(current_comments or "", content)
+        placed = _place_block_cached(current_comments or "", content)
         dropped = placed.dropped
         if placed.note:
             notes.append(placed.note)
