@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
+from taggenius_desktop.library import read_library, render_library
+
 HEADER = '<?xml version="1.0" encoding="UTF-8"?>\r\n\r\n<DJ_PLAYLISTS Version="1.0.0">\r\n'
 PRODUCT = '  <PRODUCT Name="rekordbox" Version="6.6.2" Company="AlphaTheta"/>\r\n'
 
@@ -29,7 +31,8 @@ def track_xml(track_id: int, genre: str = "Techno", bpm: str = "128.00", comment
 
 
 def write_library(path: Path, n: int = 12, tracks: list[str] | None = None) -> Path:
-    """A small, valid library with one playlist holding the first half of the tracks."""
+    """A small, valid library with one playlist holding the first half of the tracks,
+    laid out exactly as rekordbox writes files (so byte-level comparisons are meaningful)."""
     items = tracks if tracks is not None else [track_xml(i, GENRES[i % len(GENRES)]) for i in range(1, n + 1)]
     count = len(items)
     half = list(range(1, count // 2 + 1))
@@ -42,6 +45,7 @@ def write_library(path: Path, n: int = 12, tracks: list[str] | None = None) -> P
         "    </NODE>\r\n  </PLAYLISTS>\r\n</DJ_PLAYLISTS>\r\n"
     )
     path.write_text(text, encoding="utf-8", newline="")
+    path.write_bytes(render_library(read_library(path), reuse_input=False))
     return path
 
 

@@ -182,3 +182,23 @@ def test_playlist_node_helpers() -> None:
     assert list(folder.iter_playlists()) == [([], playlist)]
     assert folder.find_child("Friday", folder=False) is playlist
     assert folder._output_attrs() == {"Name": "Sets", "Type": "0", "Count": "1"}
+
+
+def test_remove_top_level_folder_lets_split_run_again(tmp_path: Path) -> None:
+    source = _small_library(tmp_path)
+    lib = read_library(source)
+    lib.add_playlist(["Tag Genius", "By Genre"], "Techno", ["1", "2"])
+    write_library(lib, tmp_path / "first.xml")
+    again = read_library(tmp_path / "first.xml")
+    assert again.remove_top_level_folder("Tag Genius") == 1
+    assert again.remove_top_level_folder("Tag Genius") == 0
+    again.add_playlist(["Tag Genius", "By Genre"], "House", ["3"])
+    write_library(again, tmp_path / "second.xml")
+    written = (tmp_path / "second.xml").read_bytes()
+    assert_counts_right(written)
+    assert _lxml_playlists(written) == _lxml_playlists(source.read_bytes()) + [(["Tag Genius", "By Genre"], "House", ["3"])]
+    # removing it again gives back the original file exactly
+    third = read_library(tmp_path / "second.xml")
+    third.remove_top_level_folder("Tag Genius")
+    write_library(third, tmp_path / "third.xml")
+    assert (tmp_path / "third.xml").read_bytes() == source.read_bytes()

@@ -119,7 +119,7 @@ def test_track_accessors(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "changes",
-    [{"TrackID": "9"}, {"Genre": "bad\x01char"}, {"bad name": "x"}, {"Genre": 5}],
+    [{"TrackID": "9"}, {"Genre": "bad\x01char"}, {"Genre": "lone \udc80 surrogate"}, {"bad name": "x"}, {"Genre": 5}],
 )
 def test_set_track_attributes_refuses_what_cannot_be_written(tmp_path: Path, changes) -> None:
     lib = read_library(write_file(tmp_path / "in.xml", library_xml([track_attrs("1")])))

@@ -451,22 +451,26 @@ class MainWindow(QMainWindow):
         self.summary.set_estimate(None, "Estimating…")
 
         def work() -> dict[str, Any]:
-            from ..jobs.review import count_cached
-            from ..store import connect
-
             result: dict[str, Any] = {"generation": generation, "offline": offline}
+            try:
+                from ..jobs.estimate import estimate_job
+            except ImportError:
+                estimate_job = None
+            if estimate_job is not None:
+                estimate = estimate_job(spec, library)
+                result["estimate"] = estimate
+                result["cached"] = estimate.get("tracks_cached")
+                return result
+            result["estimate_note"] = "The estimate is not available in this version."
             if not offline:
+                from ..jobs.review import count_cached
+                from ..store import connect
+
                 conn = connect(self._db_path)
                 try:
                     result["cached"] = count_cached(library, spec, conn)
                 finally:
                     conn.close()
-            try:
-                from ..jobs.estimate import estimate_job
-            except ImportError:
-                result["estimate_note"] = "The estimate is not available in this version."
-                return result
-            result["estimate"] = estimate_job(spec)
             return result
 
         tasks.run_task(work, self._estimate_ready, lambda exc: self._estimate_failed(generation, exc))

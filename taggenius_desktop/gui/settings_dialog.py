@@ -42,18 +42,19 @@ STAR_VALUES = (51, 102, 153, 204, 255)
 def test_connection(provider: str, base_url: str | None, model: str, api_key: str | None) -> tuple[bool, str]:
     """Ask the server for its models; (ok, plain-words result). Runs in a background task.
 
-    Uses the LLM package's own check when it offers one (``tagging.llm.test_connection``).
+    Uses the LLM package's ``check_connection``; the plain model listing below is only a
+    fallback for a build without it.
     """
     try:
-        from ..tagging.llm import test_connection as core_test  # type: ignore[attr-defined]
+        from ..tagging.llm import LLMConfig, check_connection
     except ImportError:
-        core_test = None
-    if core_test is not None:
-        result = core_test(provider=provider, base_url=base_url, model=model, api_key=api_key)
-        if isinstance(result, tuple):
-            return bool(result[0]), str(result[1])
-        return bool(getattr(result, "ok", False)), str(getattr(result, "message", result))
-    return _list_models_check(provider, base_url, model, api_key)
+        return _list_models_check(provider, base_url, model, api_key)
+    try:
+        config = LLMConfig(provider=provider, model=model or "gpt-4o-mini", base_url=base_url, api_key=api_key)
+    except ValueError as exc:
+        return False, str(exc)
+    result = check_connection(config)
+    return result.ok, result.message
 
 
 def _list_models_check(provider: str, base_url: str | None, model: str, api_key: str | None) -> tuple[bool, str]:

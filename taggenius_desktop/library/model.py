@@ -75,7 +75,7 @@ class Track:
         self._span = span
         self._attrs = attrs
         self._children = children
-        self._changes: dict[str, str] | None = None
+        self._changes: dict[str, str | None] | None = None
 
     # -- reading -------------------------------------------------------------------------
 
@@ -96,12 +96,17 @@ class Track:
         """
         attrs = self.original_attrs()
         if self._changes:
-            attrs.update(self._changes)
+            for name, value in self._changes.items():
+                if value is None:  # removed (restore of an attribute we had added)
+                    attrs.pop(name, None)
+                else:
+                    attrs[name] = value
         return attrs
 
     def get(self, name: str, default: str = "") -> str:
         if self._changes and name in self._changes:
-            return self._changes[name]
+            value = self._changes[name]
+            return default if value is None else value
         return self.original_attrs().get(name, default)
 
     @property
@@ -308,8 +313,9 @@ class Library:
     def __len__(self) -> int:
         return len(self.tracks)
 
-    def set_track_attributes(self, track_id: str, changes: Mapping[str, str]) -> None:
+    def set_track_attributes(self, track_id: str, changes: Mapping[str, str | None]) -> None:
         """Set (or add) attributes of one track; a new name goes after the existing ones.
+        A value of None removes the attribute (restore uses it for attributes we added).
 
         Values are plain text (no escaping needed). TrackID cannot be changed (playlists
         refer to it), and characters XML cannot carry are refused with ValueError.
@@ -318,6 +324,10 @@ class Library:
         for name, value in changes.items():
             if name not in _valid_names:
                 _check_name(name)
+            if value is None:
+                if name == "TrackID":
+                    raise ValueError("TrackID cannot be removed")
+                continue
             if value.__class__ is not str and not isinstance(value, str):
                 raise ValueError(f"{name} must be a string, not {type(value).__name__}")
             # isprintable() is a quick yes for ordinary text; the regex is the real rule
@@ -354,6 +364,15 @@ class Library:
         playlist = PlaylistNode.playlist(name, track_ids)
         node.children.append(playlist)
         return playlist
+
+    def remove_top_level_folder(self, name: str) -> int:
+        """Remove the folders called ``name`` directly under ROOT, with all they hold (the
+        "Tag Genius" folder an earlier split made). Returns how many were removed."""
+        root = self.playlists
+        kept = [child for child in root.children if not (child.is_folder and child.name == name)]
+        removed = len(root.children) - len(kept)
+        root.children[:] = kept
+        return removed
 
     def subset(self, track_ids: Iterable[str]) -> "Library":
         """A new library holding only these tracks (collection order kept), with every

@@ -36,9 +36,10 @@ _ESCAPES = {
 # Tab, CR and LF must be written as references too, or a parser would normalise them to
 # spaces (XML attribute-value normalisation) and the value would not round-trip.
 _NEEDS_ESCAPE = re.compile("[&\"'<>\x00-\x1f\x7f]")
-# Characters XML 1.0 cannot carry at all, not even as &#N;: a value holding one could not
-# be read back, so the model refuses it before it reaches the writer.
-INVALID_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Characters XML 1.0 cannot carry at all, not even as &#N; (and lone surrogates, which
+# UTF-8 cannot encode): a value holding one could not be written or read back, so the
+# model refuses it before it reaches the writer.
+INVALID_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _escape_match(match: re.Match[str]) -> str:

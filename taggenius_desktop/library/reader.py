@@ -1,7 +1,8 @@
 """Reading a rekordbox XML library: checked first, then located in bytes, or as a tree.
 
 1. ``safety``: refuse entity declarations and non-UTF-8, then libxml2 checks the whole
-   file is well-formed without building a tree (fast, little memory).
+   file is well-formed without building a tree (fast, little memory), in a thread while
+   step 2 runs; nothing step 2 found is used or reported before that check passed.
 2. Fast reader: find COLLECTION, PLAYLISTS and every TRACK in the bytes (``scan``), parse
    everything *except* the TRACKs as a small lxml tree (the "skeleton": root, PRODUCT,
    COLLECTION's own attributes, the PLAYLISTS tree), and check that the skeleton is what
@@ -23,7 +24,15 @@ from .bulk import gc_paused
 from .elements import Element, from_lxml
 from .errors import LibraryError
 from .model import Library, PlaylistNode, SourceDoc, Track
-from .safety import ROOT_TAG, check_before_parsing, make_parser, read_bytes, syntax_error, validate, wrong_root
+from .safety import (
+    ROOT_TAG,
+    BackgroundValidation,
+    check_before_parsing,
+    make_parser,
+    read_bytes,
+    syntax_error,
+    wrong_root,
+)
 from .scan import Unusual, find_element, has_special_markup, newline_of, scan_tracks
 from .tags import read_attributes
 
@@ -41,14 +50,23 @@ def read_library(path: str | Path) -> Library:
     path = Path(path)
     data = read_bytes(path)
     check_before_parsing(path, data)
-    validate(path, data)
-    if (b"xmlns" in data or b"xml:" in data) and _NAMESPACE_DECLARATION.search(data):
-        raise LibraryError(path, "uses XML namespaces, which rekordbox libraries never do; cannot be read safely")
-    with gc_paused():
-        try:
-            return _read_fast(path, data)
-        except Unusual:
-            return _read_tree(path, data)
+    validation = BackgroundValidation(path, data)
+    try:
+        if (b"xmlns" in data or b"xml:" in data) and _NAMESPACE_DECLARATION.search(data):
+            raise LibraryError(path, "uses XML namespaces, which rekordbox libraries never do; cannot be read safely")
+        with gc_paused():
+            try:
+                library: Library | None = _read_fast(path, data)
+            except Unusual:
+                library = None
+    except BaseException:
+        validation.result()  # a file that is not well-formed is reported as such first
+        raise
+    validation.result()
+    if library is None:
+        with gc_paused():
+            library = _read_tree(path, data)
+    return library
 
 
 # -- fast reader ---------------------------------------------------------------------------

@@ -34,8 +34,9 @@ _ENCODING = re.compile(rb"""encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 _EXTERNAL_ENTITY = re.compile(rb"<!ENTITY\s+(?:%\s*)?[^\s>]+\s+(?:SYSTEM|PUBLIC)\b")
 _DOCTYPE_HEADER = re.compile(rb"<!DOCTYPE[^\[>]*")
 # The first element's name, after the declaration, comments, PIs and a DOCTYPE.
+# (one whitespace byte per step: "\s+" inside "*" would backtrack exponentially)
 _FIRST_ELEMENT = re.compile(
-    rb"\A(?:\xef\xbb\xbf)?(?:\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^\[>]*(?:\[.*?\]\s*)?>)*<([A-Za-z_][\w.:-]*)", re.S
+    rb"\A(?:\xef\xbb\xbf)?(?:\s|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^\[>]*(?:\[.*?\]\s*)?>)*<([A-Za-z_][\w.:-]*)", re.S
 )
 
 
@@ -134,6 +135,28 @@ def validate(path: Path, data: bytes) -> None:
         raise syntax_error(path, data, exc) from None
 
 
+class BackgroundValidation:
+    """:func:`validate` in a thread: libxml2 runs without the GIL, so the check costs
+    almost no wall time while the reader scans the bytes. Call :meth:`result` before
+    trusting (or reporting) anything the reader found."""
+
+    def __init__(self, path: Path, data: bytes) -> None:
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(path, data), name="library-validate", daemon=True)
+        self._thread.start()
+
+    def _run(self, path: Path, data: bytes) -> None:
+        try:
+            validate(path, data)
+        except BaseException as exc:  # handed to the reading thread
+            self._error = exc
+
+    def result(self) -> None:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+
+
 def syntax_error(path: Path, data: bytes, exc: etree.XMLSyntaxError) -> LibraryError:
     entry = exc.error_log.last_error if exc.error_log else None
     message = (entry.message if entry is not None else str(exc)).strip()
@@ -145,6 +168,6 @@ def syntax_error(path: Path, data: bytes, exc: etree.XMLSyntaxError) -> LibraryE
     if "encoding" in message.lower():
         return LibraryError(path, f"not valid UTF-8 text at line {line} ({message})")
     last_line = data.count(b"\n") + 1
-    if line >= last_line - 1 or "Premature end" in message or "EndTag" in message and line >= last_line - 2:
+    if line >= last_line - 1 or "Premature end" in message or ("EndTag" in message and line >= last_line - 2):
         return LibraryError(path, f"the file ends too early, it looks truncated (line {line}: {message})")
     return LibraryError(path, f"not well-formed XML at line {line} ({message})")

@@ -63,6 +63,20 @@ class TagLayout:
             template = b"".join(head + b'"%s"' for head in self.heads) + close
         object.__setattr__(self, "template", template)
 
+    def without(self, names: frozenset[str]) -> "TagLayout":
+        """This layout with ``names`` removed (restore takes back an attribute we added)."""
+        remaining = tuple(name for name in self.names if name not in names)
+        heads = tuple(
+            (f"<{self.tag} {name}=" if i == 0 else f"\0{name}=").encode() for i, name in enumerate(remaining)
+        )
+        return TagLayout(
+            tag=self.tag,
+            names=remaining,
+            index={name: i for i, name in enumerate(remaining)},
+            heads=heads,
+            self_closing=self.self_closing,
+        )
+
     def extended(self, names: tuple[str, ...]) -> "TagLayout":
         """This layout with ``names`` appended (cached: taggers add the same few)."""
         key = (self, names)
@@ -233,12 +247,13 @@ def escape_bytes(value: str) -> bytes:
 
 def rewrite_tag(
     tag: bytes,
-    changes: Mapping[str, str],
+    changes: Mapping[str, str | None],
     line_prefix: bytes,
     newline: bytes,
     force: bool = False,
 ) -> bytes | None:
-    """``tag`` with ``changes`` applied (new names appended), or None if nothing changed.
+    """``tag`` with ``changes`` applied (new names appended, a None value removes the
+    attribute), or None if nothing changed.
 
     Unchanged values keep their input bytes; the line wrapping follows rekordbox's rule.
     With ``force`` the tag is laid out again even if no value changed.
@@ -249,10 +264,16 @@ def rewrite_tag(
     layout, values = split
     index = layout.index
     added: list[str] = []
+    removed: set[str] = set()
     changed = force
     for name, value in changes.items():
-        encoded = _escaped.get(value) or escape_bytes(value)
         position = index.get(name)
+        if value is None:
+            if position is not None:
+                removed.add(name)
+                changed = True
+            continue
+        encoded = _escaped.get(value) or escape_bytes(value)
         if position is None:
             added.append(name)
             values.append(encoded)
@@ -264,6 +285,9 @@ def rewrite_tag(
         return None
     if added:
         layout = layout.extended(tuple(added))
+    if removed:
+        values = [value for name, value in zip(layout.names, values) if name not in removed]
+        layout = layout.without(frozenset(removed))
     return join_wrapped(layout, values, line_prefix, newline)
 
 
@@ -299,13 +323,17 @@ _separators: dict[tuple[str, bytes, bytes], bytes] = {}
 
 
 def _rewrite_slow(
-    tag: bytes, changes: Mapping[str, str], line_prefix: bytes, newline: bytes, force: bool
+    tag: bytes, changes: Mapping[str, str | None], line_prefix: bytes, newline: bytes, force: bool
 ) -> bytes | None:
     items = lxml_attributes(tag)
     current = dict(items)
     if not force and all(current.get(name) == value for name, value in changes.items()):
         return None
     merged = dict(items)
-    merged.update(changes)
+    for name, value in changes.items():
+        if value is None:
+            merged.pop(name, None)
+        else:
+            merged[name] = value
     name = etree.fromstring(tag if tag.endswith(b"/>") else tag[:-1] + b"/>", fragment_parser()).tag
     return format_start_tag(name, merged, line_prefix, newline, self_closing=tag.endswith(b"/>"))
