@@ -65,16 +65,14 @@ CREATE TABLE tag_cache (
     PRIMARY KEY (cache_key, track_identity)
 ) WITHOUT ROWID;
 
--- The user's values of every field a job changed, for an exact restore.
+-- The user's values of every field a job changed, for an exact restore: one row per job
+-- holding every track's record (zlib-compressed JSON). One row, not one per track,
+-- because a 100,000-track job would otherwise spend longer storing rows than tagging.
 CREATE TABLE track_originals (
-    job_id    INTEGER NOT NULL REFERENCES processing_log(id) ON DELETE CASCADE,
-    track_id  TEXT    NOT NULL,
-    location  TEXT,
-    originals TEXT    NOT NULL,     -- JSON {attribute: value or null when absent}
-    written   TEXT    NOT NULL,     -- JSON {attribute: value we wrote}
-    PRIMARY KEY (job_id, track_id)
-) WITHOUT ROWID;
-CREATE INDEX track_originals_location ON track_originals(location);
+    job_id  INTEGER PRIMARY KEY REFERENCES processing_log(id) ON DELETE CASCADE,
+    tracks  INTEGER NOT NULL,
+    data    BLOB    NOT NULL    -- [[track_id, location, {attr: original or null}, {attr: written}], ...]
+);
 """
 
 _MIGRATIONS = {1: _SCHEMA_V1}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import zlib
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -19,48 +20,44 @@ class TrackOriginals:
     written: dict[str, str]
 
 
+_encode = json.JSONEncoder(ensure_ascii=False, check_circular=False, separators=(",", ":")).encode
+
+
 def replace_for_job(conn: sqlite3.Connection, job_id: int, rows: Iterable[TrackOriginals]) -> None:
     """Store a job's originals, replacing any from an earlier (interrupted) run of it."""
-    data = [
-        (r.job_id, r.track_id, r.location, json.dumps(r.originals, ensure_ascii=False), json.dumps(r.written, ensure_ascii=False))
-        for r in rows
-    ]
+    records = [[r.track_id, r.location, r.originals, r.written] for r in rows]
+    # One encode of the whole list runs in C from end to end; level 1 compression is
+    # fast and still shrinks the repetitive JSON several times.
+    blob = zlib.compress(_encode(records).encode("utf-8"), 1)
     with transaction(conn):
-        conn.execute("DELETE FROM track_originals WHERE job_id = ?", (job_id,))
-        conn.executemany(
-            "INSERT INTO track_originals (job_id, track_id, location, originals, written) VALUES (?, ?, ?, ?, ?)",
-            data,
+        conn.execute(
+            "INSERT OR REPLACE INTO track_originals (job_id, tracks, data) VALUES (?, ?, ?)",
+            (job_id, len(records), blob),
         )
 
 
-def _to_record(row: sqlite3.Row | tuple) -> TrackOriginals:
-    job_id, track_id, location, originals, written = row
-    return TrackOriginals(job_id, track_id, location, json.loads(originals), json.loads(written))
+def _decode(job_id: int, blob: bytes) -> list[TrackOriginals]:
+    return [
+        TrackOriginals(job_id, track_id, location, originals, written)
+        for track_id, location, originals, written in json.loads(zlib.decompress(blob))
+    ]
 
 
 def for_job(conn: sqlite3.Connection, job_id: int) -> dict[str, TrackOriginals]:
-    rows = conn.execute(
-        "SELECT job_id, track_id, location, originals, written FROM track_originals WHERE job_id = ?", (job_id,)
-    )
-    return {r[1]: _to_record(r) for r in rows}
+    row = conn.execute("SELECT data FROM track_originals WHERE job_id = ?", (job_id,)).fetchone()
+    return {r.track_id: r for r in _decode(job_id, row[0])} if row else {}
 
 
 def latest_by_location(conn: sqlite3.Connection, locations: Iterable[str]) -> dict[str, list[TrackOriginals]]:
     """Every stored record for these locations, newest job first (used when a tagged file
-    was edited after tagging, so its hash no longer names the job)."""
-    wanted = list(dict.fromkeys(locations))
+    was edited after tagging, so its hash no longer names the job). Reads every job's
+    records: rare, and bounded by the user's job history."""
+    wanted = set(locations)
     found: dict[str, list[TrackOriginals]] = {}
-    for start in range(0, len(wanted), 500):
-        chunk = wanted[start : start + 500]
-        marks = ",".join("?" for _ in chunk)
-        rows = conn.execute(
-            "SELECT job_id, track_id, location, originals, written FROM track_originals "
-            f"WHERE location IN ({marks}) ORDER BY job_id DESC",
-            chunk,
-        )
-        for row in rows:
-            record = _to_record(row)
-            found.setdefault(record.location or "", []).append(record)
+    for job_id, blob in conn.execute("SELECT job_id, data FROM track_originals ORDER BY job_id DESC"):
+        for record in _decode(job_id, blob):
+            if record.location in wanted:
+                found.setdefault(record.location or "", []).append(record)
     return found
 
 
@@ -73,7 +70,4 @@ def job_for_output_hash(conn: sqlite3.Connection, sha256: str) -> int | None:
 
 
 def has_any(conn: sqlite3.Connection, job_id: int) -> bool:
-    return conn.execute("SELECT 1 FROM track_originals WHERE job_id = ? LIMIT 1", (job_id,)).fetchone() is not None
-
-
-__all__ = ["TrackOriginals", "replace_for_job", "for_job", "latest_by_location", "job_for_output_hash", "has_any"]
+    return conn.execute("SELECT 1 FROM track_originals WHERE job_id = ?", (job_id,)).fetchone() is not None

@@ -90,7 +90,8 @@ class TrackInfo(NamedTuple):
     def from_attributes(cls, attrs: Mapping[str, str]) -> "TrackInfo":
         """Build from a TRACK element's attributes; missing or malformed numbers become 0."""
         get = attrs.get
-        return cls(
+        # tuple.__new__ skips the NamedTuple's Python-level __new__ (all fields are given).
+        return tuple.__new__(cls, (
             get("TrackID", ""),
             get("Name", ""),
             get("Artist", ""),
@@ -106,7 +107,7 @@ class TrackInfo(NamedTuple):
             get("Tonality", ""),
             _int(get("TotalTime")),
             get("Location", ""),
-        )
+        ))
 
 
 @dataclass(frozen=True, slots=True)
