@@ -12,7 +12,7 @@ import pytest
 
 from taggenius_desktop import __version__
 from taggenius_desktop.cli.main import run_cli, wants_gui
-from tests.conftest import PROJECT_ROOT, pristine_params
+from tests.conftest import PROJECT_ROOT, pristine_params, robustness_params
 from tests.libraries import bad_inputs, track_xml, write_library
 
 
@@ -171,3 +171,24 @@ def test_module_entry_point_runs_a_job_in_a_subprocess(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["status"] == "Completed"
     assert (tmp_path / "lib_tagged.xml").exists()
+
+
+@pytest.mark.parametrize("path", robustness_params())
+def test_robustness_file_is_tagged_or_refused_never_corrupted(path: Path, tmp_path, capsys):
+    from taggenius_desktop.library import read_library
+
+    before = path.read_bytes()
+    output = tmp_path / "out.xml"
+    code, _, err = _run(capsys, "tag", str(path), "-o", str(output))
+    assert path.read_bytes() == before
+    if code == 2:
+        assert len(err.strip().splitlines()) == 1 and path.name in err
+        assert not output.exists()
+        return
+    assert code == 0, err
+    original, tagged = read_library(path), read_library(output)
+    assert [t.track_id for t in tagged.tracks] == [t.track_id for t in original.tracks]
+    for a, b in zip(original.tracks, tagged.tracks):
+        kept = {k: v for k, v in a.attrs.items() if k not in ("Genre", "Comments", "Colour", "Rating", "Grouping")}
+        assert {k: b.attrs[k] for k in kept} == kept
+        assert b.tempos == a.tempos and b.marks == a.marks

@@ -176,3 +176,54 @@ def test_progress_is_visible_while_running(tmp_path):
     assert record.status == Status.COMPLETED
     assert len([d for d in seen if 0 < d < 20]) >= 2, f"intermediate progress was written: {sorted(seen)}"
     assert record.requests >= 10 and record.input_tokens > 0 and record.output_tokens > 0
+
+
+SECRET_KEY = "sk-proj-" + "Zq7" * 16
+
+
+def _files_under(folder: Path) -> list[Path]:
+    return [p for p in folder.rglob("*") if p.is_file()]
+
+
+def test_llm_job_caches_results_and_never_leaks_the_key(tmp_path, isolated_home):
+    library = write_library(tmp_path / "lib.xml", n=25)
+    with FakeOpenAIServer(api_key=SECRET_KEY) as server:
+        with JobManager(workers=1) as manager:
+            def run(output: str, use_cache: bool = True):
+                spec = build_tag_job(library, tmp_path / output, provider="openai", base_url=server.base_url,
+                                     api_key=SECRET_KEY, batch_size=5, use_cache=use_cache)
+                return manager.wait(manager.submit(spec), timeout=60)
+
+            first = run("first.xml")
+            requests_after_first = server.request_count
+            second = run("second.xml")
+            requests_after_second = server.request_count
+            third = run("third.xml", use_cache=False)
+    assert first.status == second.status == third.status == Status.COMPLETED, (first.error, second.error)
+    assert first.tagged == 25 and first.cached == 0 and first.requests >= 5
+    assert second.cached == 25 and second.tagged == 0 and second.requests == 0
+    assert requests_after_second == requests_after_first, "a second run makes zero requests"
+    assert server.request_count > requests_after_second, "--no-cache asks again"
+    assert (tmp_path / "first.xml").read_bytes() == (tmp_path / "second.xml").read_bytes()
+    # The key is in no file Tag Genius wrote: database (with its WAL), logs, outputs.
+    written = _files_under(isolated_home) + [tmp_path / "first.xml", tmp_path / "second.xml"]
+    assert any(p.suffix == ".log" for p in written)
+    for path in written:
+        assert SECRET_KEY.encode() not in path.read_bytes(), path
+        assert SECRET_KEY[8:30].encode() not in path.read_bytes(), path
+
+
+def test_rejected_key_fails_the_job_at_once_with_plain_words(tmp_path, isolated_home):
+    library = write_library(tmp_path / "lib.xml", n=10)
+    wrong = "sk-wrong-" + "A1b2" * 10
+    with FakeOpenAIServer(api_key=SECRET_KEY) as server:
+        with JobManager(workers=1) as manager:
+            spec = build_tag_job(library, provider="openai", base_url=server.base_url, api_key=wrong)
+            record = manager.wait(manager.submit(spec), timeout=60)
+        assert server.request_count <= 2, "a bad key must not be retried track after track"
+    assert record.status == Status.FAILED
+    assert "key" in record.error.lower() and "401" in record.error
+    assert wrong not in record.error and wrong[9:25] not in record.error
+    for path in _files_under(isolated_home):
+        assert wrong[9:25].encode() not in path.read_bytes(), path
+    assert not Path(spec.output_path).exists()
