@@ -30,22 +30,26 @@ from pathlib import Path
 from lxml import etree
 
 from taggenius_desktop.tagging import offline
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generate_library import GENRES as BASE_GENRES  # noqa: E402
 from taggenius_desktop.vocabulary import load_vocabulary, validate_profile
 from taggenius_desktop.vocabulary.profile import TrackInfo
 
+_EXTRA: list[tuple[str, int]] = [
+    ('', 900),
+    ('deep house', 28),
+    ('Ambient', 21),
+    ('pop house future', 7),
+    ('Electronica, Deep House, Tech House, Minimal', 4),
+    ('Funk / Soul / Disco', 25),
+    ('house throwback groovie', 4),
+    ('www.DJLIST.org', 5),
+]
+# generate_library's weighted genres, plus messier strings real libraries hold
 GENRES: list[tuple[str, int]] = [
-    ("", 900), ("House", 548), ("Techno", 547), ("Electronic", 299), ("Deep House", 296),
-    ("Tech House", 174), ("Riddim", 168), ("Dance", 167), ("Progressive House", 159),
-    ("Other", 111), ("Dubstep", 95), ("Electro House", 92), ("Electronica", 80),
-    ("Dub Techno", 78), ("Blues", 71), ("Electro", 41), ("Bass", 37), ("Drum & Bass", 35),
-    ("Dance Floor Filth", 33), ("no genre", 27), ("TECHNO / HOUSE", 24), ("fos", 24),
-    ("Jungle", 25), ("Psy Tech", 23), ("SharingDB.me", 20), ("UK Funky", 17),
-    ("Hardgroove", 17), ("Lo-Fi", 15), ("UK Garage", 14), ("Trap", 11),
-    ("Танцевальная музыка", 9), ("Bruk", 6), ("deep house", 28), ("Hip-Hop", 10),
-    ("Techno (Peak Time / Driving)", 15), ("Melodic House & Techno", 20), ("dnb", 6),
-    ("Afro House", 12), ("Amapiano", 8), ("Hard Techno", 9), ("Ambient", 21),
-    ("pop house future", 7), ("Electronica, Deep House, Tech House, Minimal", 4),
-    ("Funk / Soul / Disco", 25), ("house throwback groovie", 4), ("www.DJLIST.org", 5),
+    *((g, w) for g, w in BASE_GENRES if g not in dict(_EXTRA)),
+    *_EXTRA,
 ]
 BPM = {"Drum & Bass": (170, 176), "Jungle": (160, 175), "dnb": (85, 88), "Dubstep": (138, 142),
        "Riddim": (70, 75), "Hip-Hop": (85, 100), "Trap": (70, 80), "Ambient": (70, 110),

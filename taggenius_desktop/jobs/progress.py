@@ -14,7 +14,7 @@ import sqlite3
 import threading
 import time
 from dataclasses import asdict, dataclass
-from typing import Callable
+from typing import Any, Callable
 
 from ..store import db, jobs_log
 from ..store.jobs_log import Status
@@ -128,6 +128,20 @@ class DatabaseReporter(Reporter):
                     self._host_lost.set()
         finally:
             conn.close()
+
+
+def open_library(path: str, reporter: Reporter) -> Any:
+    """Read a job's input library and publish its size; an unreadable file is bad input."""
+    from ..library import LibraryError, read_library
+    from .errors import JobFailed
+
+    try:
+        library = read_library(path)
+    except LibraryError as error:
+        raise JobFailed(str(error), bad_input=True) from None
+    reporter.counters.tracks_total = len(library.tracks)
+    reporter.set_fields(tracks_total=len(library.tracks), track_count=len(library.tracks))
+    return library
 
 
 def mark_started(conn: sqlite3.Connection, job_id: int, worker_pid: int) -> None:

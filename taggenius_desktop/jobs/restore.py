@@ -12,12 +12,12 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from ..library import LibraryError, read_library, write_library
+from ..library import LibraryError, write_library
 from ..store import originals as originals_store
 from ..store.originals import TrackOriginals
 from ..writeback import restore_changes
 from .errors import JobFailed
-from .progress import Reporter
+from .progress import Reporter, open_library
 from .specs import RestoreJobSpec
 from .tagging import sha256_of
 
@@ -30,13 +30,8 @@ def _match_by_location(attrs: dict[str, str], candidates: list[TrackOriginals]) 
 
 
 def run_restore_job(spec: RestoreJobSpec, reporter: Reporter, conn: sqlite3.Connection) -> dict[str, Any]:
-    try:
-        library = read_library(spec.input_path)
-    except LibraryError as error:
-        raise JobFailed(str(error), bad_input=True) from None
+    library = open_library(spec.input_path, reporter)
     counters = reporter.counters
-    counters.tracks_total = len(library.tracks)
-    reporter.set_fields(tracks_total=len(library.tracks), track_count=len(library.tracks))
 
     job_id = originals_store.job_for_output_hash(conn, sha256_of(Path(spec.input_path)))
     by_track: dict[str, TrackOriginals] = originals_store.for_job(conn, job_id) if job_id else {}

@@ -13,14 +13,14 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from ..library import Library, LibraryError, read_library, write_library
+from ..library import Library, LibraryError, write_library
 from ..store import cache as tag_cache
 from ..tagging.offline import profile_for
 from ..vocabulary import load_vocabulary
 from ..vocabulary.profile import TagProfile, TrackInfo
 from ..writeback import parse_block
 from .errors import JobFailed
-from .progress import Reporter
+from .progress import Reporter, open_library
 from .specs import SplitJobSpec
 
 FOLDER = "Tag Genius"
@@ -72,13 +72,8 @@ def classify(library: Library, conn: sqlite3.Connection | None) -> dict[str, tup
 
 
 def run_split_job(spec: SplitJobSpec, reporter: Reporter, conn: sqlite3.Connection | None) -> dict[str, Any]:
-    try:
-        library = read_library(spec.input_path)
-    except LibraryError as error:
-        raise JobFailed(str(error), bad_input=True) from None
+    library = open_library(spec.input_path, reporter)
     counters = reporter.counters
-    counters.tracks_total = len(library.tracks)
-    reporter.set_fields(tracks_total=len(library.tracks), track_count=len(library.tracks))
 
     classes = classify(library, conn)
     vocab = load_vocabulary()

@@ -209,6 +209,16 @@ def run_tag_job(
     }
 
 
+def _count(result: TagResult, reporter: Reporter, errors: dict[str, str]) -> bool:
+    """Count one result; True when it carries a profile."""
+    if result.profile is not None:
+        reporter.counters.tagged += 1
+        return True
+    errors[result.track_id] = result.error or "no tags"
+    reporter.counters.failed += 1
+    return False
+
+
 def _tag_streaming(
     library: Library,
     scope: list[str],
@@ -240,12 +250,8 @@ def _tag_streaming(
 
         def on_results(results: list[TagResult]) -> None:
             for result in results:
-                if result.profile is not None:
-                    planner.apply(result.track_id, chunk_attrs[result.track_id], result.profile)
-                    counters.tagged += 1
-                else:
-                    errors[result.track_id] = result.error or "no tags"
-                    counters.failed += 1
+                if _count(result, reporter, errors):
+                    planner.apply(result.track_id, chunk_attrs[result.track_id], result.profile)  # type: ignore[arg-type]
             reporter.tick()
 
         tagger.tag(infos, on_results, reporter.is_cancelled)
@@ -293,14 +299,10 @@ def _tag_with_cache(
     def on_results(results: list[TagResult]) -> None:
         fresh: dict[str, TagProfile] = {}
         for result in results:
-            if result.profile is not None:
-                profiles[result.track_id] = result.profile
-                counters.tagged += 1
+            if _count(result, reporter, errors):
+                profiles[result.track_id] = result.profile  # type: ignore[assignment]
                 if conn is not None:
-                    fresh[identities[result.track_id]] = result.profile
-            else:
-                errors[result.track_id] = result.error or "no tags"
-                counters.failed += 1
+                    fresh[identities[result.track_id]] = result.profile  # type: ignore[assignment]
             reporter.current_track = infos[result.track_id].title
         if fresh:
             tag_cache.put_cached(conn, tagger.cache_key, fresh)  # type: ignore[arg-type]

@@ -48,20 +48,28 @@ def track_identity(info: TrackInfo) -> str:
 _CHUNK = 500
 
 
-def get_cached(conn: sqlite3.Connection, cache_key: str, identities: Iterable[str]) -> dict[str, TagProfile]:
-    """Cached profiles for those identities (missing ones are simply absent)."""
+def _select_profiles(
+    conn: sqlite3.Connection, sql: str, identities: Iterable[str], *leading: str
+) -> dict[str, TagProfile]:
+    """Run ``sql`` (with ``{marks}`` for the IN list) chunk by chunk; later rows win."""
     unique = list(dict.fromkeys(identities))
     found: dict[str, TagProfile] = {}
     for start in range(0, len(unique), _CHUNK):
         chunk = unique[start : start + _CHUNK]
         marks = ",".join("?" for _ in chunk)
-        rows = conn.execute(
-            f"SELECT track_identity, profile_json FROM tag_cache WHERE cache_key = ? AND track_identity IN ({marks})",
-            (cache_key, *chunk),
-        )
-        for identity, profile_json in rows:
+        for identity, profile_json in conn.execute(sql.format(marks=marks), (*leading, *chunk)):
             found[identity] = TagProfile.from_json(profile_json)
     return found
+
+
+def get_cached(conn: sqlite3.Connection, cache_key: str, identities: Iterable[str]) -> dict[str, TagProfile]:
+    """Cached profiles for those identities (missing ones are simply absent)."""
+    return _select_profiles(
+        conn,
+        "SELECT track_identity, profile_json FROM tag_cache WHERE cache_key = ? AND track_identity IN ({marks})",
+        identities,
+        cache_key,
+    )
 
 
 def put_cached(conn: sqlite3.Connection, cache_key: str, profiles: Mapping[str, TagProfile]) -> None:
@@ -83,18 +91,11 @@ def count_cached(conn: sqlite3.Connection, cache_key: str, identities: Iterable[
 
 def latest_cached_any(conn: sqlite3.Connection, identities: Iterable[str]) -> dict[str, TagProfile]:
     """The newest cached profile per identity whatever tagged it (used by split jobs)."""
-    unique = list(dict.fromkeys(identities))
-    found: dict[str, TagProfile] = {}
-    for start in range(0, len(unique), _CHUNK):
-        chunk = unique[start : start + _CHUNK]
-        marks = ",".join("?" for _ in chunk)
-        rows = conn.execute(
-            f"SELECT track_identity, profile_json FROM tag_cache WHERE track_identity IN ({marks}) ORDER BY created_at",
-            chunk,
-        )
-        for identity, profile_json in rows:
-            found[identity] = TagProfile.from_json(profile_json)
-    return found
+    return _select_profiles(
+        conn,
+        "SELECT track_identity, profile_json FROM tag_cache WHERE track_identity IN ({marks}) ORDER BY created_at",
+        identities,
+    )
 
 
 class _transaction:
