@@ -192,3 +192,37 @@ def test_robustness_file_is_tagged_or_refused_never_corrupted(path: Path, tmp_pa
         kept = {k: v for k, v in a.attrs.items() if k not in ("Genre", "Comments", "Colour", "Rating", "Grouping")}
         assert {k: b.attrs[k] for k in kept} == kept
         assert b.tempos == a.tempos and b.marks == a.marks
+
+
+def test_split_into_one_library_per_genre(tmp_path, capsys):
+    from taggenius_desktop.library import read_library
+
+    library = write_library(tmp_path / "lib.xml", n=20)
+    out_dir = tmp_path / "by_genre"
+    out_dir.mkdir()
+    code, out, err = _run(capsys, "split", str(library), "--out-dir", str(out_dir), "--json")
+    assert code == 0, err
+    outputs = json.loads(out)["outputs"]
+    assert len(outputs) >= 3
+    seen: list[str] = []
+    for path in outputs:
+        part = read_library(path)
+        ids = [t.track_id for t in part.tracks]
+        seen.extend(ids)
+        # each bucket is a whole library: its playlists only point at its own tracks
+        for _, node in part.playlists.iter_playlists():
+            assert set(node.track_ids(part)) <= set(ids)
+    assert sorted(seen, key=int) == [str(i) for i in range(1, 21)]
+
+
+def test_split_twice_replaces_our_folder(tmp_path, capsys):
+    from taggenius_desktop.library import read_library
+
+    library = write_library(tmp_path / "lib.xml", n=12)
+    assert _run(capsys, "split", str(library), "-o", str(tmp_path / "once.xml"))[0] == 0
+    assert _run(capsys, "split", str(tmp_path / "once.xml"), "-o", str(tmp_path / "twice.xml"))[0] == 0
+    once = read_library(tmp_path / "once.xml")
+    twice = read_library(tmp_path / "twice.xml")
+    names = lambda lib: ["/".join([*p, n.name]) for p, n in lib.playlists.iter_playlists()]  # noqa: E731
+    assert names(once) == names(twice)
+    assert (tmp_path / "once.xml").read_bytes() == (tmp_path / "twice.xml").read_bytes()
