@@ -227,3 +227,21 @@ def test_rejected_key_fails_the_job_at_once_with_plain_words(tmp_path, isolated_
     for path in _files_under(isolated_home):
         assert wrong[9:25].encode() not in path.read_bytes(), path
     assert not Path(spec.output_path).exists()
+
+
+def test_quitting_to_resume_later_leaves_jobs_interrupted(tmp_path):
+    library = write_library(tmp_path / "lib.xml", n=10)
+    with FakeOpenAIServer(latency_per_request=30.0) as server:
+        manager = JobManager(workers=1)
+        spec = build_tag_job(library, tmp_path / "a.xml", provider="openai-compatible", base_url=server.base_url,
+                             model=FAKE_MODEL)
+        running = manager.submit(spec)
+        queued = manager.submit(build_tag_job(library, tmp_path / "b.xml"))
+        _wait_until(lambda: server.request_count >= 1)
+        manager.shutdown(cancel_running=False, timeout=0.0)
+    conn = connect()
+    assert jobs_log.get_job(conn, running).status == Status.INTERRUPTED
+    assert jobs_log.get_job(conn, queued).status == Status.INTERRUPTED
+    with JobManager(workers=1) as again:
+        again.resume(queued)
+        assert again.wait(queued, timeout=60).status == Status.COMPLETED

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QRadioButton,
     QSizePolicy,
@@ -27,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..settings import LEVELS, Settings
-from . import icons
+from . import icons, theme
 from .scope_tree import ScopeTree
 
 LEVEL_HELP = {
@@ -179,6 +178,7 @@ class JobSettingsPanel(QWidget):
         self.start_button.setToolTip("Tag the library and write a new XML (Ctrl+Return). Your file is never changed.")
         self.start_button.clicked.connect(self.start_requested)
         self.start_button.setObjectName("primaryButton")
+        theme.style_primary(self.start_button)
         self.output_label = QLabel()
         self.output_label.setWordWrap(True)
         self.output_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
@@ -195,6 +195,8 @@ class JobSettingsPanel(QWidget):
         columns.addLayout(right, 2)
         bottom = QHBoxLayout()
         bottom.addWidget(self.output_label, 1)
+        self._secondary = QHBoxLayout()
+        bottom.addLayout(self._secondary)
         bottom.addWidget(self.start_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -203,6 +205,26 @@ class JobSettingsPanel(QWidget):
 
         self.load_settings(settings)
         self.set_library_loaded(False)
+
+    def add_secondary_actions(self, actions) -> None:  # noqa: ANN001
+        """Buttons beside Start for other jobs on this library (Split, Restore)."""
+        from PySide6.QtWidgets import QToolButton
+
+        for action in actions:
+            button = QToolButton()
+            button.setDefaultAction(action)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+            button.setMinimumHeight(34)
+            self._secondary.addWidget(button)
+
+    def sample_track_id(self) -> str | None:
+        return (self._sample_attrs or {}).get("TrackID")
+
+    def sample_attrs(self) -> Mapping[str, str] | None:
+        return self._sample_attrs
+
+    def sample_profile(self) -> Any:
+        return self._sample_profile
 
     # -- settings ------------------------------------------------------------------------
     def load_settings(self, settings: Settings) -> None:

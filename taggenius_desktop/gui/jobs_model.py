@@ -112,7 +112,7 @@ def details_text(record: JobRecord) -> str:
             parts.append(f"→ {os.path.basename(output)}")
         return " · ".join(parts) or "Done"
     if record.status == Status.IN_PROGRESS and record.current_track:
-        return record.current_track
+        return f"Now: {record.current_track}"
     return ""
 
 

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from ..store.jobs_log import JobRecord, Status
 from . import icons, system, theme
-from .jobs_model import COL_DETAILS, COL_JOB, COL_PROGRESS, COL_STATUS, COLUMNS, PERCENT_ROLE, RECORD_ROLE, JobsModel, details_text
+from .jobs_model import COL_JOB, COL_PROGRESS, COL_STATUS, COLUMNS, PERCENT_ROLE, RECORD_ROLE, JobsModel, details_text
 
 RESUMABLE = (Status.INTERRUPTED, Status.FAILED, Status.CANCELLED)
 
@@ -222,5 +222,3 @@ class JobsPanel(QWidget):
             menu.addAction(action)
         menu.exec(self.table.viewport().mapToGlobal(position))
 
-
-__all__ = ["JobsPanel", "ProgressDelegate", "COL_DETAILS", "COL_STATUS"]

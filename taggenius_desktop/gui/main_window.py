@@ -46,6 +46,8 @@ from .settings_dialog import SettingsDialog
 log = logging.getLogger(__name__)
 
 PAGE_EMPTY, PAGE_LIBRARY = 0, 1
+#: Tracks per slice of proposal work between pauses for the GUI thread.
+PROPOSAL_SLICE = 500
 TAB_TAG, TAB_REVIEW = 0, 1
 
 
@@ -85,6 +87,7 @@ def load_library_task(path: Path, generation: int) -> LoadedLibrary:
     from ..library import read_library
 
     library = read_library(path)
+    tasks.yield_to_gui()
     rows = build_rows(library.tracks)
     sample = _pick_sample(library)
     sample_profile = None
@@ -138,6 +141,7 @@ class MainWindow(QMainWindow):
         self._offered_resume = False
         self._closing = False
         self._help_dialog: ImportHelpDialog | None = None
+        self._offline_sample_profile: Any = None
 
         self.setWindowTitle(APP_NAME)
         self.setWindowIcon(icons.app_icon())
@@ -199,6 +203,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.status_label, 1)
 
         self._build_menus()
+        self.job_settings.add_secondary_actions([self.split_action, self.restore_action])
 
         # Debounce: a burst of option changes (typing a model name) re-estimates once.
         self._options_timer = QTimer(self)
@@ -367,6 +372,7 @@ class MainWindow(QMainWindow):
         self.summary.set_library(name, str(loaded.path), track_count, loaded.playlist_count)
         self.job_settings.scope.set_playlists(getattr(loaded.library, "playlists", None))
         self.job_settings.set_library_loaded(True)
+        self._offline_sample_profile = loaded.sample_profile
         self.job_settings.set_sample(loaded.sample_attrs, loaded.sample_profile)
         self.review.model.set_rows(loaded.rows)
         self.review.set_status("Computing proposals…")
@@ -478,7 +484,7 @@ class MainWindow(QMainWindow):
     def _estimate_ready(self, result: dict[str, Any]) -> None:
         if result["generation"] != self._analysis_generation:
             return
-        total = self.review.model.rowCount() if self.library is not None else None
+        total = self.review.model.track_count() if self.library is not None else None
         self.summary.set_cached(result.get("cached"), total, offline=result["offline"])
         estimate = result.get("estimate")
         note = result.get("estimate_note", "")
@@ -501,15 +507,29 @@ class MainWindow(QMainWindow):
         library = self.library
         db_path = self._db_path
 
-        def work() -> tuple[int, dict]:
+        def work() -> tuple[int, dict, dict]:
             from ..jobs.review import propose
             from ..store import connect
 
+            from .review_model import proposal_search_text
+
             conn = connect(db_path)
+            proposals: dict = {}
+            search: dict = {}
+            ids = [t.track_id for t in library.tracks]
             try:
-                return generation, propose(library, spec, conn)
+                # In slices, pausing between them: a long pure-Python loop in this thread
+                # would otherwise hold the GIL the GUI thread needs to paint (tasks.py).
+                for start in range(0, len(ids), PROPOSAL_SLICE):
+                    if generation != self._proposal_generation:
+                        return generation, {}, {}  # superseded: stop early
+                    chunk = propose(library, spec, conn, ids[start:start + PROPOSAL_SLICE])
+                    proposals.update(chunk)
+                    search.update((tid, proposal_search_text(p.profile)) for tid, p in chunk.items())
+                    tasks.yield_to_gui()
             finally:
                 conn.close()
+            return generation, proposals, search
 
         self.review.set_status("Computing proposals…")
         tasks.run_task(work, self._proposals_ready, lambda exc: self._proposals_failed(generation, exc))
@@ -519,12 +539,12 @@ class MainWindow(QMainWindow):
         self._proposal_key = None
         self._apply_options()
 
-    def _proposals_ready(self, result: tuple[int, dict]) -> None:
-        generation, proposals = result
+    def _proposals_ready(self, result: tuple[int, dict, dict]) -> None:
+        generation, proposals, search = result
         if generation != self._proposal_generation:
             return
-        self.review.model.set_proposals(proposals)
-        total = self.review.model.rowCount()
+        self.review.model.set_proposals(proposals, search)
+        total = self.review.model.track_count()
         if self.job_settings.provider() == "offline":
             text = "Proposals from the offline tagger. Edit any cell, tick Lock to keep a track as it is."
         elif len(proposals) < total:
@@ -533,10 +553,12 @@ class MainWindow(QMainWindow):
         else:
             text = "Proposals from earlier AI runs (cached). Edit any cell, tick Lock to keep a track as it is."
         self.review.set_status(text)
-        if self.job_settings.provider() != "offline" and self.review.model.profile_for(
-                (self.job_settings._sample_attrs or {}).get("TrackID", "")) is not None:  # noqa: SLF001
-            attrs = self.job_settings._sample_attrs  # noqa: SLF001
-            self.job_settings.set_sample(attrs, self.review.model.profile_for(attrs["TrackID"]))
+        sample = self.job_settings.sample_track_id()
+        if sample:
+            # The preview shows this provider's answer when there is one (an earlier AI run),
+            # else the offline tagger's.
+            profile = proposals[sample].profile if sample in proposals else self._offline_sample_profile
+            self.job_settings.set_sample(self.job_settings.sample_attrs(), profile)
         self.proposals_updated.emit()
 
     def _proposals_failed(self, generation: int, exc: BaseException) -> None:

@@ -1,9 +1,12 @@
 """The review table's model: every track's current tags beside the proposed ones.
 
-Built for 50,000 rows: the display strings of the current values are computed once, in a
-background task (:func:`build_rows`), ``data()`` is a couple of list and dict lookups,
-sorting is done here with Python's sort over a key list (never through per-comparison
-``data()`` calls), and the filter proxy matches one pre-lowered string per row.
+Built for 50,000 rows: the display and search strings of the current values are built
+once, in a background task (:func:`build_rows`); ``data()`` is a couple of list and dict
+lookups; sorting is Python's sort over a key list (never per-comparison ``data()`` calls);
+and filtering is done here too, over pre-lowered strings. Why not a QSortFilterProxyModel:
+every proxied ``data()`` call costs two more Python calls (the source's ``rowCount`` and
+``columnCount`` behind ``index()``), which measurably slowed scrolling 50,000 rows
+(bench/bench_gui.py); the model keeps the same duties (filter + sort) without that layer.
 
 Edits are kept as whole :class:`TagProfile` overrides per track; locked tracks are a set.
 "Write reviewed result" turns them into ``build_tag_job(overrides=..., locked=...)``.
@@ -18,7 +21,6 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
-    QSortFilterProxyModel,
     Qt,
 )
 from PySide6.QtGui import QColor, QFont, QPalette
@@ -28,7 +30,18 @@ from ..vocabulary.profile import ENERGY_MAX, ENERGY_MIN, SOURCE_USER, TagProfile
 
 PROFILE_ROLE = Qt.ItemDataRole.UserRole + 1
 TRACK_ID_ROLE = Qt.ItemDataRole.UserRole + 2
-SORT_ROLE = Qt.ItemDataRole.UserRole + 3
+
+# Roles as plain ints: PySide hands data() an int, and int comparisons are what keep
+# painting 50,000 rows cheap.
+_DISPLAY, _DECORATION, _EDIT, _TOOLTIP = 0, 1, 2, 3
+_FONT = int(Qt.ItemDataRole.FontRole.value)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole.value)
+_CHECK = int(Qt.ItemDataRole.CheckStateRole.value)
+_ACCESSIBLE = int(Qt.ItemDataRole.AccessibleTextRole.value)
+_PROFILE = int(PROFILE_ROLE.value) if hasattr(PROFILE_ROLE, "value") else int(PROFILE_ROLE)
+_TRACK_ID = int(TRACK_ID_ROLE.value) if hasattr(TRACK_ID_ROLE, "value") else int(TRACK_ID_ROLE)
+_ROLES = frozenset({_DISPLAY, _DECORATION, _EDIT, _TOOLTIP, _FONT, _FOREGROUND, _CHECK, _ACCESSIBLE,
+                    _PROFILE, _TRACK_ID})
 
 COLUMNS = ("Lock", "Artist", "Title", "Genre now", "Comments now", "Colour", "Rating",
            "Primary genre", "Sub-genres", "Energy", "Vibes", "Situations", "Components", "Era")
@@ -41,6 +54,8 @@ PROFILE_FIELDS = {
     COL_SITUATIONS: "situations", COL_COMPONENTS: "components", COL_ERA: "era",
 }
 MULTI_FIELDS = {"sub_genres", "vibes", "situations", "components"}
+#: What the "Show" filter keeps.
+SHOW_ALL, SHOW_EDITED, SHOW_LOCKED, SHOW_MISSING = range(4)
 
 _COLOUR_NAMES = {"0xFF007F": "Pink", "0xFF0000": "Red", "0xFFA500": "Orange", "0xFFFF00": "Yellow",
                  "0x00FF00": "Green", "0x25FDE9": "Aqua", "0x0000FF": "Blue", "0x660099": "Purple"}
@@ -57,9 +72,23 @@ class ReviewRows:
     comments: list[str]
     colours: list[str]  # raw hex as in the XML ("" when none)
     ratings: list[int]  # 0..5 stars
+    colour_names: list[str]  # what the Colour column shows
+    stars: list[str]  # what the Rating column shows
+    search: list[str]  # the current values, lowered, for the filter
 
     def __len__(self) -> int:
         return len(self.track_ids)
+
+    @classmethod
+    def empty(cls) -> "ReviewRows":
+        return cls([], [], [], [], [], [], [], [], [], [])
+
+
+def colour_name(hex_value: str) -> str:
+    """rekordbox's name for a Colour attribute ("0xff007f" -> "Pink"); other values as they are."""
+    if len(hex_value) == 8 and hex_value[:2].lower() == "0x":
+        return _COLOUR_NAMES.get("0x" + hex_value[2:].upper(), hex_value)
+    return hex_value
 
 
 def stars(rating: int) -> str:
@@ -75,7 +104,7 @@ def _stars_of(raw: str | None) -> int:
 
 def build_rows(tracks: Iterable[Any]) -> ReviewRows:
     """From the library's tracks (``.track_id`` and ``.attrs``). Plain Python: safe in a task."""
-    rows = ReviewRows([], [], [], [], [], [], [])
+    rows = ReviewRows.empty()
     for track in tracks:
         attrs = track.attrs
         rows.track_ids.append(track.track_id)
@@ -83,9 +112,24 @@ def build_rows(tracks: Iterable[Any]) -> ReviewRows:
         rows.titles.append(attrs.get("Name", "") or "")
         rows.genres.append(attrs.get("Genre", "") or "")
         rows.comments.append(" ".join((attrs.get("Comments", "") or "").split()))
-        rows.colours.append((attrs.get("Colour", "") or "").strip())
-        rows.ratings.append(_stars_of(attrs.get("Rating")))
+        colour = (attrs.get("Colour", "") or "").strip()
+        rating = _stars_of(attrs.get("Rating"))
+        rows.colours.append(colour)
+        rows.ratings.append(rating)
+        name = colour_name(colour)
+        rows.colour_names.append(name)
+        rows.stars.append(stars(rating))
+        rows.search.append("\n".join((rows.artists[-1], rows.titles[-1], rows.genres[-1], rows.comments[-1],
+                                       name)).casefold())
     return rows
+
+
+def proposal_search_text(profile: TagProfile | None) -> str:
+    """A proposal's values, lowered, for the filter (plain Python: safe in a task)."""
+    if profile is None:
+        return ""
+    return "\n".join((profile.primary_genre, *profile.sub_genres, *profile.vibes, *profile.situations,
+                      *profile.components, profile.era or "", f"energy {profile.energy}")).casefold()
 
 
 def _join(values: Sequence[str]) -> str:
@@ -103,40 +147,56 @@ def _as_list(value: Any) -> list[str]:
 class ReviewModel(QAbstractTableModel):
     def __init__(self, parent=None) -> None:  # noqa: ANN001
         super().__init__(parent)
-        self._rows = ReviewRows([], [], [], [], [], [], [])
-        self._order: list[int] = []  # view row -> base index
-        self._position: list[int] = []  # base index -> view row
+        self._rows = ReviewRows.empty()
+        self._current: list[list[str] | None] = [None] * COL_PRIMARY  # column -> display strings
+        self._display: list[tuple[str, ...] | None] = []  # base -> proposal display strings
+        self._sorted: list[int] = []  # every base index, in the current sort order
+        self._order: list[int] = []  # view row -> base index (the filtered _sorted)
+        self._position: list[int] = []  # base index -> view row, -1 when filtered out
         self._index_of: dict[str, int] = {}  # track id -> base index
         self._proposals: dict[str, TagProfile] = {}
         self._edits: dict[str, TagProfile] = {}
         self._locked: set[str] = set()
-        self._search: list[str | None] = []  # lowered text per base index, built lazily
+        self._proposal_search: list[str] = []  # base -> lowered proposal values
+        self._needle: tuple[str, ...] = ()
+        self._show = SHOW_ALL
         self._bold = QFont()
         self._bold.setBold(True)
         self._colours: dict[str, QColor] = {}
 
     # -- feeding -----------------------------------------------------------------------
     def set_rows(self, rows: ReviewRows) -> None:
+        """A new library: every edit and lock is dropped; the filter stays as typed."""
         self.beginResetModel()
         self._rows = rows
-        self._order = list(range(len(rows)))
-        self._position = list(self._order)
+        self._sorted = list(range(len(rows)))
         self._index_of = {tid: i for i, tid in enumerate(rows.track_ids)}
         self._proposals = {}
         self._edits = {}
         self._locked = set()
-        self._search = [None] * len(rows)
+        self._proposal_search = [""] * len(rows)
+        self._current = [None, rows.artists, rows.titles, rows.genres, rows.comments, rows.colour_names, rows.stars]
+        self._display = [None] * len(rows)
+        self._apply_filter()
         self.endResetModel()
 
-    def set_proposals(self, proposals: Mapping[str, Any]) -> None:
-        """TrackID -> TagProfile (or a Proposal with ``.profile``). Edits and locks stay."""
+    def set_proposals(self, proposals: Mapping[str, Any], search: Mapping[str, str] | None = None) -> None:
+        """TrackID -> TagProfile (or a Proposal with ``.profile``). Edits and locks stay.
+
+        ``search`` (TrackID -> :func:`proposal_search_text`) may be built in the task that
+        made the proposals, so the GUI thread does not lower 50,000 strings."""
         self._proposals = {tid: getattr(p, "profile", p) for tid, p in proposals.items()}
-        self._search = [None] * len(self._rows)
+        self._display = [None] * len(self._rows)
+        if search is None:
+            search = {tid: proposal_search_text(profile) for tid, profile in self._proposals.items()}
+        self._proposal_search = [search.get(tid, "") for tid in self._rows.track_ids]
+        for tid, profile in self._edits.items():
+            self._proposal_search[self._index_of[tid]] = proposal_search_text(profile)
         if self._order:
             self.dataChanged.emit(self.index(0, COL_PRIMARY), self.index(len(self._order) - 1, COL_ERA))
 
     def clear(self) -> None:
-        self.set_rows(ReviewRows([], [], [], [], [], [], []))
+        self.set_rows(ReviewRows.empty())
 
     # -- review state ------------------------------------------------------------------
     def profile_for(self, track_id: str) -> TagProfile | None:
@@ -169,8 +229,11 @@ class ReviewModel(QAbstractTableModel):
         self._row_changed(base)
 
     def reset_edits(self) -> None:
+        for tid in self._edits:
+            base = self._index_of[tid]
+            self._proposal_search[base] = proposal_search_text(self._proposals.get(tid))
         self._edits.clear()
-        self._search = [None] * len(self._rows)
+        self._display = [None] * len(self._rows)
         if self._order:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._order) - 1, len(COLUMNS) - 1))
 
@@ -178,29 +241,57 @@ class ReviewModel(QAbstractTableModel):
         return self._rows.track_ids[self._order[row]]
 
     def row_of(self, track_id: str) -> int | None:
+        """The visible row of a track; None when it is unknown or filtered out."""
         base = self._index_of.get(track_id)
-        return None if base is None else self._position[base]
+        if base is None or self._position[base] < 0:
+            return None
+        return self._position[base]
 
-    def search_text(self, source_row: int) -> str:
-        """Everything a filter may match in this row, lowered (cached until it changes)."""
-        base = self._order[source_row]
-        text = self._search[base]
-        if text is None:
-            rows = self._rows
-            tid = rows.track_ids[base]
-            parts = [rows.artists[base], rows.titles[base], rows.genres[base], rows.comments[base],
-                     _COLOUR_NAMES.get(rows.colours[base].upper(), "")]
-            profile = self.profile_for(tid)
-            if profile is not None:
-                parts += [profile.primary_genre, *profile.sub_genres, *profile.vibes, *profile.situations,
-                          *profile.components, profile.era or "", f"energy {profile.energy}"]
-            if tid in self._locked:
-                parts.append("locked")
-            if tid in self._edits:
-                parts.append("edited")
-            text = "\n".join(parts).casefold()
-            self._search[base] = text
-        return text
+    def track_count(self) -> int:
+        """All tracks, whatever the filter shows."""
+        return len(self._rows)
+
+    # -- filtering ---------------------------------------------------------------------
+    def set_filter(self, text: str | None = None, show: int | None = None) -> None:
+        """Show only tracks whose current or proposed values contain every word of
+        ``text`` (any case), and/or only edited / locked / proposal-less tracks."""
+        needle = tuple(text.casefold().split()) if text is not None else self._needle
+        show = self._show if show is None else show
+        if (needle, show) == (self._needle, self._show):
+            return
+        self.beginResetModel()
+        self._needle, self._show = needle, show
+        self._apply_filter()
+        self.endResetModel()
+
+    @property
+    def filter_text(self) -> str:
+        return " ".join(self._needle)
+
+    def _accepts(self, base: int) -> bool:
+        tid = self._rows.track_ids[base]
+        show = self._show
+        if show == SHOW_EDITED and tid not in self._edits:
+            return False
+        if show == SHOW_LOCKED and tid not in self._locked:
+            return False
+        if show == SHOW_MISSING and self.profile_for(tid) is not None:
+            return False
+        if self._needle:
+            current, proposed = self._rows.search[base], self._proposal_search[base]
+            return all(word in current or word in proposed for word in self._needle)
+        return True
+
+    def _apply_filter(self) -> None:
+        """Recompute the visible rows from the sorted order (callers signal the change)."""
+        if not self._needle and self._show == SHOW_ALL:
+            self._order = list(self._sorted)
+        else:
+            accepts = self._accepts
+            self._order = [base for base in self._sorted if accepts(base)]
+        self._position = [-1] * len(self._rows)
+        for row, base in enumerate(self._order):
+            self._position[base] = row
 
     # -- Qt model ----------------------------------------------------------------------
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
@@ -235,64 +326,65 @@ class ReviewModel(QAbstractTableModel):
                 flags |= Qt.ItemFlag.ItemIsEditable
         return flags
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
+        # The hot path of painting: roles are plain ints here, unknown roles leave first,
+        # and display strings come from lists built once (no formatting per paint).
+        if role not in _ROLES:
             return None
-        row, column = index.row(), index.column()
-        if not 0 <= row < len(self._order):
+        row = index.row()  # -1 for an invalid index
+        if row < 0 or row >= len(self._order):
             return None
+        column = index.column()
         base = self._order[row]
-        rows = self._rows
-        if role == Qt.ItemDataRole.DisplayRole:
-            if column <= COL_RATING:
-                if column == COL_ARTIST:
-                    return rows.artists[base]
-                if column == COL_TITLE:
-                    return rows.titles[base]
-                if column == COL_GENRE:
-                    return rows.genres[base]
-                if column == COL_COMMENTS:
-                    return rows.comments[base]
-                if column == COL_COLOUR:
-                    return _COLOUR_NAMES.get(rows.colours[base].upper(), rows.colours[base])
-                if column == COL_RATING:
-                    return stars(rows.ratings[base])
+        if role == _DISPLAY:
+            if column < COL_PRIMARY:
+                values = self._current[column]
+                return values[base] if values is not None else None
+            cached = self._display[base]
+            if cached is None:
+                cached = self._display_values(base)
+            return cached[column - COL_PRIMARY] if 0 <= column - COL_PRIMARY < len(cached) else None
+        tid = self._rows.track_ids[base]
+        if role == _FONT:
+            return self._bold if column >= COL_PRIMARY and tid in self._edits else None
+        if role == _FOREGROUND:
+            if column >= COL_PRIMARY and tid in self._locked:
+                return QApplication.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
+            return None
+        if role == _CHECK:
+            if column != COL_LOCK:
                 return None
-            profile = self.profile_for(rows.track_ids[base])
-            if profile is None:
-                return ""
-            value = getattr(profile, PROFILE_FIELDS[column])
-            if column == COL_ENERGY:
-                return str(value)
-            if isinstance(value, tuple):
-                return _join(value)
-            return value or ""
-        if role == Qt.ItemDataRole.EditRole and column in PROFILE_FIELDS:
-            profile = self.profile_for(rows.track_ids[base])
+            return Qt.CheckState.Checked if tid in self._locked else Qt.CheckState.Unchecked
+        if role == _DECORATION:
+            return self._swatch(self._rows.colours[base]) if column == COL_COLOUR else None
+        if role == _EDIT:
+            if column not in PROFILE_FIELDS:
+                return None
+            profile = self.profile_for(tid)
             if profile is None:
                 return "" if column == COL_PRIMARY else None
             value = getattr(profile, PROFILE_FIELDS[column])
             return list(value) if isinstance(value, tuple) else value
-        if role == Qt.ItemDataRole.CheckStateRole and column == COL_LOCK:
-            locked = rows.track_ids[base] in self._locked
-            return Qt.CheckState.Checked if locked else Qt.CheckState.Unchecked
-        if role == Qt.ItemDataRole.FontRole and column in PROPOSAL_COLUMNS:
-            return self._bold if rows.track_ids[base] in self._edits else None
-        if role == Qt.ItemDataRole.ForegroundRole and column in PROPOSAL_COLUMNS:
-            if rows.track_ids[base] in self._locked:
-                return QApplication.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
-            return None
-        if role == Qt.ItemDataRole.DecorationRole and column == COL_COLOUR:
-            return self._swatch(rows.colours[base])
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _TOOLTIP:
             return self._tooltip(base, column)
-        if role == Qt.ItemDataRole.AccessibleTextRole and column == COL_LOCK:
-            return "Locked" if rows.track_ids[base] in self._locked else "Not locked"
-        if role == TRACK_ID_ROLE:
-            return rows.track_ids[base]
-        if role == PROFILE_ROLE:
-            return self.profile_for(rows.track_ids[base])
+        if role == _ACCESSIBLE:
+            return ("Locked" if tid in self._locked else "Not locked") if column == COL_LOCK else None
+        if role == _TRACK_ID:
+            return tid
+        if role == _PROFILE:
+            return self.profile_for(tid)
         return None
+
+    def _display_values(self, base: int) -> tuple[str, ...]:
+        """Display strings of the proposal columns for one track (cached until it changes)."""
+        profile = self.profile_for(self._rows.track_ids[base])
+        if profile is None:
+            values: tuple[str, ...] = ("",) * len(PROPOSAL_COLUMNS)
+        else:
+            values = (profile.primary_genre, _join(profile.sub_genres), str(profile.energy), _join(profile.vibes),
+                      _join(profile.situations), _join(profile.components), profile.era or "")
+        self._display[base] = values
+        return values
 
     def _swatch(self, hex_value: str) -> QColor | None:
         if not hex_value:
@@ -371,13 +463,17 @@ class ReviewModel(QAbstractTableModel):
         return replace(current, **{field: new_value}, sources=sources)
 
     def _row_changed(self, base: int) -> None:
-        self._search[base] = None
+        self._display[base] = None
+        tid = self._rows.track_ids[base]
+        self._proposal_search[base] = proposal_search_text(self.profile_for(tid))
         row = self._position[base]
+        if row < 0:
+            return  # filtered out: nothing on screen to update
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
 
     # -- sorting -----------------------------------------------------------------------
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        if not 0 <= column < len(COLUMNS) or not self._order:
+        if not 0 <= column < len(COLUMNS) or not self._sorted:
             return
         key, missing = self._sort_key(column)
         self.layoutAboutToBeChanged.emit()
@@ -385,10 +481,13 @@ class ReviewModel(QAbstractTableModel):
         old_bases = [(self._order[p.row()], p.column()) for p in old_persistent]
         descending = order == Qt.SortOrder.DescendingOrder
         if missing is None:
-            self._order.sort(key=key, reverse=descending)
+            self._sorted.sort(key=key, reverse=descending)
         else:  # tracks without a proposal stay last in both directions
-            present = sorted((b for b in self._order if not missing(b)), key=key, reverse=descending)
-            self._order = present + sorted(b for b in self._order if missing(b))
+            present = sorted((b for b in self._sorted if not missing(b)), key=key, reverse=descending)
+            self._sorted = present + sorted(b for b in self._sorted if missing(b))
+        # The same rows stay visible (sorting never filters), only their order changes.
+        visible = set(self._order)
+        self._order = [base for base in self._sorted if base in visible]
         for row, base in enumerate(self._order):
             self._position[base] = row
         self.changePersistentIndexList(
@@ -401,8 +500,10 @@ class ReviewModel(QAbstractTableModel):
         rows = self._rows
         if column == COL_LOCK:
             return (lambda b: rows.track_ids[b] not in self._locked), None
+        if column == COL_COLOUR:
+            return (lambda b: colour_name(rows.colours[b]).casefold()), None
         simple = {COL_ARTIST: rows.artists, COL_TITLE: rows.titles, COL_GENRE: rows.genres,
-                  COL_COMMENTS: rows.comments, COL_COLOUR: rows.colours}
+                  COL_COMMENTS: rows.comments}
         if column in simple:
             values = simple[column]
             return (lambda b: values[b].casefold()), None
@@ -425,55 +526,3 @@ class ReviewModel(QAbstractTableModel):
 def _same_tags(a: TagProfile, b: TagProfile) -> bool:
     return (a.primary_genre, a.sub_genres, a.energy, a.vibes, a.situations, a.components, a.era) == \
         (b.primary_genre, b.sub_genres, b.energy, b.vibes, b.situations, b.components, b.era)
-
-
-class ReviewFilterProxy(QSortFilterProxyModel):
-    """Filters by text over every column and by "edited / locked / no proposal"; sorting is
-    handed to the source model (fast key sort instead of per-comparison data() calls)."""
-
-    SHOW_ALL, SHOW_EDITED, SHOW_LOCKED, SHOW_MISSING = range(4)
-
-    def __init__(self, parent=None) -> None:  # noqa: ANN001
-        super().__init__(parent)
-        self._needle = ""
-        self._show = self.SHOW_ALL
-        self.setDynamicSortFilter(False)
-
-    def set_text(self, text: str) -> None:
-        needle = text.strip().casefold()
-        if needle != self._needle:
-            self._change_filter(lambda: setattr(self, "_needle", needle))
-
-    def set_show(self, show: int) -> None:
-        if show != self._show:
-            self._change_filter(lambda: setattr(self, "_show", show))
-
-    def _change_filter(self, change) -> None:  # noqa: ANN001
-        # Qt 6.9+ wants begin/endFilterChange around the change (invalidateRowsFilter is
-        # deprecated in 6.12); PySide6 6.8 only has the old call.
-        if hasattr(self, "beginFilterChange"):
-            self.beginFilterChange()
-            change()
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-        else:
-            change()
-            self.invalidateRowsFilter()
-
-    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:
-        if not self._needle and self._show == self.SHOW_ALL:
-            return True
-        model: ReviewModel = self.sourceModel()  # type: ignore[assignment]
-        if self._show != self.SHOW_ALL:
-            tid = model.track_id_at(source_row)
-            if self._show == self.SHOW_EDITED and not model.is_edited(tid):
-                return False
-            if self._show == self.SHOW_LOCKED and not model.is_locked(tid):
-                return False
-            if self._show == self.SHOW_MISSING and model.profile_for(tid) is not None:
-                return False
-        return not self._needle or all(word in model.search_text(source_row) for word in self._needle.split())
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        source = self.sourceModel()
-        if source is not None:
-            source.sort(column, order)

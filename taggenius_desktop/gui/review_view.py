@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from . import icons
+from . import icons, theme
 from .review_model import (
     COL_ARTIST,
     COL_COMMENTS,
@@ -41,8 +41,6 @@ from .review_model import (
     COL_SUBS,
     COL_TITLE,
     COL_VIBES,
-    COLUMNS,
-    ReviewFilterProxy,
     ReviewModel,
 )
 
@@ -155,8 +153,6 @@ class ReviewView(QWidget):
     def __init__(self, model: ReviewModel | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = model or ReviewModel(self)
-        self.proxy = ReviewFilterProxy(self)
-        self.proxy.setSourceModel(self.model)
 
         self.filter_edit = QLineEdit()
         self.filter_edit.setPlaceholderText("Filter: artist, title, genre, vibe… (Ctrl+F)")
@@ -177,7 +173,7 @@ class ReviewView(QWidget):
         self.show_combo.currentIndexChanged.connect(self._apply_show)
 
         self.table = QTableView()
-        self.table.setModel(self.proxy)
+        self.table.setModel(self.model)
         self.table.setAccessibleName("Review tracks")
         self.table.setSortingEnabled(True)
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
@@ -206,6 +202,7 @@ class ReviewView(QWidget):
 
         self.write_button = QPushButton(icons.icon("write", "#ffffff"), "Write Reviewed Result")
         self.write_button.setObjectName("primaryButton")
+        theme.style_primary(self.write_button)
         self.write_button.setToolTip("Tag the library with your edits; locked tracks stay as they are")
         self.write_button.clicked.connect(self.write_requested)
         self.lock_button = QPushButton(icons.icon("lock"), "Lock Selected")
@@ -233,8 +230,7 @@ class ReviewView(QWidget):
         layout.addWidget(self.table, 1)
         layout.addLayout(bottom)
 
-        for signal in (self.model.modelReset, self.model.dataChanged, self.proxy.layoutChanged,
-                       self.proxy.rowsInserted, self.proxy.rowsRemoved, self.proxy.modelReset):
+        for signal in (self.model.modelReset, self.model.dataChanged, self.model.layoutChanged):
             signal.connect(self._update_counts)
         self._update_counts()
 
@@ -272,7 +268,7 @@ class ReviewView(QWidget):
         self.status_label.setText(text)
 
     def selected_track_ids(self) -> list[str]:
-        rows = {self.proxy.mapToSource(index).row() for index in self.table.selectionModel().selectedRows()}
+        rows = {index.row() for index in self.table.selectionModel().selectedRows()}
         return [self.model.track_id_at(row) for row in sorted(rows)]
 
     def toggle_lock_selected(self) -> None:
@@ -289,19 +285,19 @@ class ReviewView(QWidget):
 
     # -- internals ---------------------------------------------------------------------
     def _apply_filter(self) -> None:
-        self.proxy.set_text(self.filter_edit.text())
+        self.model.set_filter(text=self.filter_edit.text())
         self._update_counts()
 
     def _apply_show(self, index: int) -> None:
-        self.proxy.set_show(index)
+        self.model.set_filter(show=index)
         self._update_counts()
 
     def _reset_edits(self) -> None:
         self.model.reset_edits()
 
     def _update_counts(self, *_args: object) -> None:
-        total = self.model.rowCount()
-        shown = self.proxy.rowCount()
+        total = self.model.track_count()
+        shown = self.model.rowCount()
         edited = len(self.model.edited_ids())
         locked = len(self.model.locked_ids())
         text = f"{shown:,} of {total:,} tracks" if shown != total else f"{total:,} tracks"
@@ -318,5 +314,3 @@ class ReviewView(QWidget):
             + (f" ({', '.join(extra)})" if extra else "")
         )
 
-
-__all__ = ["ReviewView", "COLUMNS", "COL_ARTIST", "COL_TITLE", "COL_GENRE", "COL_COMMENTS"]

@@ -11,7 +11,7 @@ from typing import Any, Iterable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import QButtonGroup, QHeaderView, QRadioButton, QTreeView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QButtonGroup, QRadioButton, QTreeView, QVBoxLayout, QWidget
 
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -33,8 +33,6 @@ class ScopeTree(QWidget):
         self.tree.setHeaderHidden(True)
         self.tree.setAccessibleName("Playlists to tag")
         self.tree.setUniformRowHeights(True)
-        self.tree.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.tree.setEnabled(False)
         self.tree.setMinimumHeight(90)
 
         layout = QVBoxLayout(self)
@@ -48,13 +46,13 @@ class ScopeTree(QWidget):
 
     def set_playlists(self, root: Any | None) -> None:
         """``root`` is the library's PlaylistNode tree (or None for a library without one)."""
-        self.model.blockSignals(True)
+        # No blockSignals here: the view must hear about the rows and the column, or it
+        # keeps a zero-width column. Scope signals are quiet while "Whole collection" is on.
+        self.whole.setChecked(True)
         self.model.clear()
         if root is not None:
             self._add_children(self.model.invisibleRootItem(), getattr(root, "children", ()) or (), [])
-        self.model.blockSignals(False)
         self.tree.expandToDepth(0)
-        self.whole.setChecked(True)
         self.chosen.setEnabled(self.model.rowCount() > 0)
 
     def _add_children(self, parent: QStandardItem, children: Iterable[Any], folders: list[str]) -> None:
@@ -99,10 +97,12 @@ class ScopeTree(QWidget):
         walk(self.model.invisibleRootItem())
         self.chosen.setChecked(bool(wanted))
 
-    def _mode_toggled(self, chosen: bool) -> None:
-        self.tree.setEnabled(chosen)
+    def _mode_toggled(self, _chosen: bool) -> None:
         self.scope_changed.emit()
 
-    def _item_changed(self, _item: QStandardItem) -> None:
-        if self.chosen.isChecked():
+    def _item_changed(self, item: QStandardItem) -> None:
+        # Ticking a playlist means "only these": no need to find the radio button first.
+        if item.checkState() != Qt.CheckState.Unchecked and not self.chosen.isChecked():
+            self.chosen.setChecked(True)  # emits scope_changed through _mode_toggled
+        elif self.chosen.isChecked():
             self.scope_changed.emit()

@@ -352,7 +352,7 @@ class SettingsDialog(QDialog):
             ok, message = test_connection(provider, base_url, model, api_key)
             return generation, ok, credentials.redact(message, api_key)
 
-        tasks.run_task(work, self._test_done, self._test_failed)
+        tasks.run_task(work, self._test_done, self._test_failed, io=True)
 
     def _test_done(self, result: tuple[int, bool, str]) -> None:
         generation, ok, message = result

@@ -1,10 +1,20 @@
-"""Background tasks for the GUI: run a plain function on the QThreadPool, get the result
+"""Background tasks for the GUI: run a plain function on a thread pool, get the result
 back in the GUI thread through a queued signal (threading rule 2 in the package docstring).
+
+Why one thread for CPU work: Python runs one thread at a time (the GIL). With two busy
+background threads the GUI thread lost the GIL for 600 ms while a 10,000-track library
+opened (bench/bench_gui.py). Every time the GUI thread comes back from C++ into Python
+(a timer, a data() call while painting) it waits up to one switch interval for the GIL,
+so the app also shortens that interval (:func:`configure_gil`) and long tasks pause
+between slices (:func:`yield_to_gui`). Tasks that mostly wait on the network ("Test
+connection") use Qt's global pool instead.
 """
+
 
 from __future__ import annotations
 
 import logging
+import time
 import traceback
 from typing import Any, Callable
 
@@ -38,17 +48,30 @@ class _Runnable(QRunnable):
 
 # Signals objects of running tasks: kept alive until their result has been delivered.
 _live: set[TaskSignals] = set()
+_cpu_pool: QThreadPool | None = None
+
+
+def cpu_pool() -> QThreadPool:
+    global _cpu_pool
+    if _cpu_pool is None:
+        _cpu_pool = QThreadPool()
+        _cpu_pool.setMaxThreadCount(1)
+        _cpu_pool.setExpiryTimeout(30_000)
+    return _cpu_pool
 
 
 def run_task(
     fn: Callable[[], Any],
     on_success: Callable[[Any], None],
     on_failure: Callable[[BaseException], None] | None = None,
+    io: bool = False,
 ) -> TaskSignals:
     """Run ``fn()`` on the global pool; ``on_success(result)`` / ``on_failure(exc)`` run in
     the GUI thread. Pass bound methods of QObjects: Qt drops the call if that object was
     deleted meanwhile. Callers that may start a newer task for the same thing compare a
-    generation number so a stale result is ignored. Call from the GUI thread only."""
+    generation number so a stale result is ignored. ``io=True`` for work that mostly waits
+    (network): it runs beside the CPU tasks instead of queueing behind them. Call from the
+    GUI thread only."""
     signals = TaskSignals()
     _live.add(signals)
 
@@ -61,10 +84,27 @@ def run_task(
     if on_failure is not None:
         signals.failed.connect(on_failure, kind)
     signals.failed.connect(finish, kind)
-    QThreadPool.globalInstance().start(_Runnable(fn, signals))
+    (QThreadPool.globalInstance() if io else cpu_pool()).start(_Runnable(fn, signals))
     return signals
+
+
+#: GIL switch interval in the GUI process (CPython's default is 5 ms).
+SWITCH_INTERVAL_S = 0.0005
+
+
+def configure_gil() -> None:
+    """A busy task thread hands the GIL back to the GUI thread within 0.5 ms instead of 5."""
+    import sys
+
+    sys.setswitchinterval(SWITCH_INTERVAL_S)
+
+
+def yield_to_gui(seconds: float = 0.003) -> None:
+    """Called between slices of long work in a task: sleeping releases the GIL, so the GUI
+    thread runs uncontended for a moment (handles input, paints) before the next slice."""
+    time.sleep(seconds)
 
 
 def wait_for_tasks(msecs: int = 10_000) -> bool:
     """Block until every background task has finished (app exit and tests)."""
-    return QThreadPool.globalInstance().waitForDone(msecs)
+    return cpu_pool().waitForDone(msecs) and QThreadPool.globalInstance().waitForDone(msecs)

@@ -31,21 +31,23 @@ def dark_palette() -> QPalette:
     palette = QPalette()
     roles = QPalette.ColorRole
     colours = {
-        roles.Window: "#202124",
+        # Base lighter than Window: Fusion draws check box and radio outlines darker than
+        # the window, so on a darker Base they vanish.
+        roles.Window: "#1e1f22",
         roles.WindowText: "#e8e8ea",
-        roles.Base: "#17181a",
-        roles.AlternateBase: "#232427",
+        roles.Base: "#2a2b2f",
+        roles.AlternateBase: "#303135",
         roles.ToolTipBase: "#2b2c30",
         roles.ToolTipText: "#e8e8ea",
         roles.PlaceholderText: "#8a8a90",
         roles.Text: "#e8e8ea",
-        roles.Button: "#2b2c30",
+        roles.Button: "#34353a",
         roles.ButtonText: "#e8e8ea",
         roles.BrightText: "#ff6b6b",
-        roles.Light: "#3a3b40",
-        roles.Midlight: "#323338",
-        roles.Mid: "#2a2b2f",
-        roles.Dark: "#141517",
+        roles.Light: "#4a4b50",
+        roles.Midlight: "#3c3d42",
+        roles.Mid: "#2c2d31",
+        roles.Dark: "#111214",
         roles.Shadow: "#000000",
         roles.Highlight: ACCENT,
         roles.HighlightedText: "#ffffff",
@@ -115,3 +117,20 @@ def status_colour(status: str) -> QColor:
         "Queued": "#a0a0a8" if dark else "#6b6b73",
     }
     return QColor(table.get(status, "#888888"))
+
+
+PRIMARY_BUTTON_STYLE = f"""
+QPushButton {{ background-color: {ACCENT}; color: #ffffff; border: 2px solid {ACCENT}; border-radius: 5px;
+              padding: 5px 16px; font-weight: 600; }}
+QPushButton:hover {{ background-color: #8c63ff; border-color: #8c63ff; }}
+QPushButton:pressed {{ background-color: #6a3df0; border-color: #6a3df0; }}
+QPushButton:focus {{ border-color: #d1c4ff; }}
+QPushButton:disabled {{ background-color: rgba(124, 77, 255, 90); border-color: transparent;
+                       color: rgba(255, 255, 255, 170); }}
+"""
+
+
+def style_primary(button) -> None:  # noqa: ANN001
+    """The one call to action of a screen (Start Tagging, Write Reviewed Result): accent
+    colour in both schemes, white text and icon, a visible focus ring."""
+    button.setStyleSheet(PRIMARY_BUTTON_STYLE)

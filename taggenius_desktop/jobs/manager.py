@@ -161,12 +161,18 @@ class JobManager:
             return bool(self._queue) or any(w.job_id is not None for w in self._workers)
 
     def shutdown(self, cancel_running: bool = True, timeout: float = 5.0) -> None:
-        """Stop the pool. Running jobs are cancelled (their finished tracks stay cached)."""
+        """Stop the pool.
+
+        ``cancel_running``: running and queued jobs end Cancelled (finished tracks stay
+        cached). Without it (quitting the app to resume later) they end Interrupted, so
+        the next launch offers to resume them.
+        """
         if self._stopping.is_set():
             return
+        queued_status = Status.CANCELLED if cancel_running else Status.INTERRUPTED
         with self._lock:
             for pending in self._queue:
-                jobs_log.update_job(self._conn, pending.job_id, status=Status.CANCELLED, finished_at=time.time())
+                jobs_log.update_job(self._conn, pending.job_id, status=queued_status, finished_at=time.time())
             self._queue.clear()
             running = [w.job_id for w in self._workers if w.job_id is not None]
         if cancel_running:

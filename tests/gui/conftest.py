@@ -99,3 +99,24 @@ def drag_and_drop(widget: QWidget, mime: QMimeData) -> tuple[bool, bool]:
                       Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(widget, drop)
     return enter.isAccepted(), drop.isAccepted()
+
+
+@pytest.fixture(autouse=True)
+def no_real_modals(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, tuple]]:
+    """A modal nobody answers would hang the run: every modal the app can open is replaced
+    by a stub that records the call (tests that expect one patch it themselves)."""
+    from taggenius_desktop.gui import dialogs
+
+    calls: list[tuple[str, tuple]] = []
+
+    def recorder(name: str, result):  # noqa: ANN001, ANN202
+        def stub(*args):  # noqa: ANN002, ANN202
+            calls.append((name, args[1:]))
+            return result
+        return stub
+
+    for name, result in (("show_error", None), ("show_info", None), ("ask_quit_with_jobs", True),
+                         ("choose_library", None), ("choose_tagged_library", None), ("choose_directory", None),
+                         ("choose_save_file", None), ("exec_dialog", False)):
+        monkeypatch.setattr(dialogs, name, recorder(name, result))
+    return calls

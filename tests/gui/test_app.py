@@ -154,7 +154,7 @@ def test_level_changes_the_live_preview(make_window, qtbot, tmp_path: Path) -> N
     with qtbot.waitSignal(window.library_loaded, timeout=10_000):
         window.open_library(write_library(tmp_path / "lib.xml", n=6))
     panel = window.job_settings
-    attrs, profile = panel._sample_attrs, panel._sample_profile  # noqa: SLF001
+    attrs, profile = panel.sample_attrs(), panel.sample_profile()
     assert attrs is not None and profile is not None
     shown = {}
     for level in ("essential", "detailed"):

@@ -15,7 +15,7 @@ from taggenius_desktop.gui.review_model import (
     COL_PRIMARY,
     COL_TITLE,
     COL_VIBES,
-    ReviewFilterProxy,
+    SHOW_MISSING,
     ReviewModel,
     build_rows,
 )
@@ -50,10 +50,9 @@ def _model() -> ReviewModel:
 def test_review_model_passes_the_model_tester(qtmodeltester) -> None:
     model = _model()
     qtmodeltester.check(model)
-    proxy = ReviewFilterProxy()
-    proxy.setSourceModel(model)
-    proxy.set_text("house")
-    qtmodeltester.check(proxy)
+    model.set_filter(text="house")  # "Deep House" now, and "Warehouse"
+    qtmodeltester.check(model)
+    assert [model.track_id_at(r) for r in range(model.rowCount())] == ["2", "3"]
 
 
 def test_jobs_model_passes_the_model_tester(qtmodeltester) -> None:
@@ -119,20 +118,45 @@ def test_editing_and_locking(qtbot) -> None:
 
 def test_sort_and_filter(qtbot) -> None:
     model = _model()
-    proxy = ReviewFilterProxy()
-    proxy.setSourceModel(model)
-    proxy.sort(COL_ARTIST, Qt.SortOrder.AscendingOrder)
-    assert [proxy.index(r, COL_ARTIST).data() for r in range(3)] == ["Amy", "Bob", "Zed"]
-    proxy.sort(COL_ENERGY, Qt.SortOrder.DescendingOrder)
-    energies = [proxy.index(r, COL_ENERGY).data() for r in range(3)]
-    assert energies[:2] == ["8", "4"]  # highest first; the track without a proposal is not above them
-    proxy.set_text("dark")  # matches a proposed vibe, not a visible current value
-    assert proxy.rowCount() == 1 and proxy.index(0, COL_TITLE).data() == "Night Drive"
-    proxy.set_text("sunrise amy")  # every word must match
-    assert proxy.rowCount() == 1
-    proxy.set_text("")
-    proxy.set_show(ReviewFilterProxy.SHOW_MISSING)
-    assert proxy.rowCount() == 1 and proxy.index(0, COL_TITLE).data() == "Warehouse"
+    model.sort(COL_ARTIST, Qt.SortOrder.AscendingOrder)
+    assert [model.index(r, COL_ARTIST).data() for r in range(3)] == ["Amy", "Bob", "Zed"]
+    model.sort(COL_ENERGY, Qt.SortOrder.DescendingOrder)
+    assert [model.index(r, COL_ENERGY).data() for r in range(3)] == ["8", "4", ""]  # no proposal: last
+    model.sort(COL_ENERGY, Qt.SortOrder.AscendingOrder)
+    assert [model.index(r, COL_ENERGY).data() for r in range(3)] == ["4", "8", ""]
+    model.set_filter(text="dark")  # matches a proposed vibe, not a visible current value
+    assert model.rowCount() == 1 and model.index(0, COL_TITLE).data() == "Night Drive"
+    model.set_filter(text="sunrise AMY")  # every word must match, in any case
+    assert model.rowCount() == 1 and model.track_id_at(0) == "2"
+    assert model.row_of("1") is None and model.row_of("2") == 0
+    model.sort(COL_ARTIST, Qt.SortOrder.DescendingOrder)  # sorting keeps the filter
+    assert model.rowCount() == 1
+    model.set_filter(text="")
+    assert [model.index(r, COL_ARTIST).data() for r in range(3)] == ["Zed", "Bob", "Amy"]
+    model.set_filter(show=SHOW_MISSING)
+    assert model.rowCount() == 1 and model.index(0, COL_TITLE).data() == "Warehouse"
+    # an edit is searchable at once
+    model.set_filter(text="ambient", show=0)
+    assert model.rowCount() == 0
+    model.set_filter(text="")
+    model.setData(model.index(model.row_of("3"), COL_PRIMARY), "Ambient")
+    model.set_filter(text="ambient")
+    assert model.rowCount() == 1 and model.track_id_at(0) == "3"
+
+
+def test_the_filter_box_and_lock_button(qtbot) -> None:
+    from taggenius_desktop.gui.review_view import ReviewView
+
+    view = ReviewView(_model())
+    qtbot.addWidget(view)
+    view.filter_edit.setText("techno")
+    qtbot.waitUntil(lambda: view.model.rowCount() == 1, timeout=2000)  # applied after a short pause
+    assert view.count_label.text() == "1 of 3 tracks"
+    view.table.selectRow(0)
+    view.lock_button.click()
+    assert view.model.locked_ids() == ["1"]
+    view.lock_button.click()  # all selected were locked: unlock
+    assert view.model.locked_ids() == []
 
 
 def test_review_edits_reach_the_written_xml(make_window, qtbot, tmp_path: Path) -> None:
@@ -169,3 +193,43 @@ def test_review_edits_reach_the_written_xml(make_window, qtbot, tmp_path: Path) 
     assert written["1"]["Genre"].split(", ")[0] == new_genre
     assert written["2"] == original["2"]  # locked: nothing changed
     assert written["3"] != original["3"]  # an ordinary track was tagged
+
+
+def test_vocabulary_editors_write_through_to_the_model(qtbot) -> None:
+    from PySide6.QtWidgets import QComboBox, QSpinBox, QStyleOptionViewItem
+
+    from taggenius_desktop.gui.review_view import MultiChoiceEditor, ReviewView
+    from taggenius_desktop.vocabulary import load_vocabulary
+
+    vocab = load_vocabulary()
+    view = ReviewView(_model())
+    qtbot.addWidget(view)
+    view.set_vocabulary(vocab)
+    model, option = view.model, QStyleOptionViewItem()
+
+    def edit(column: int, change) -> None:  # noqa: ANN001
+        index = model.index(0, column)
+        delegate = view.table.itemDelegateForColumn(column)
+        editor = delegate.createEditor(view.table.viewport(), option, index)
+        delegate.setEditorData(editor, index)
+        change(editor)
+        delegate.setModelData(editor, model, index)
+        editor.deleteLater()
+
+    genre = next(g for g in vocab.primary_genres if g != "Techno")
+
+    def pick_genre(combo: QComboBox) -> None:
+        assert combo.currentText() == "Techno"  # the editor opens on the current value
+        combo.setCurrentIndex(combo.findData(genre))
+
+    edit(COL_PRIMARY, pick_genre)
+
+    def pick_vibes(editor: MultiChoiceEditor) -> None:
+        assert editor.values() == ["Dark", "Driving"]
+        editor.combos[0].setCurrentIndex(editor.combos[0].findData(vocab.vibes[0]))
+        editor.combos[1].setCurrentIndex(0)  # "—": removes the second value
+
+    edit(COL_VIBES, pick_vibes)
+    edit(COL_ENERGY, lambda spin: spin.setValue(2) if isinstance(spin, QSpinBox) else None)
+    profile = model.profile_for("1")
+    assert (profile.primary_genre, profile.vibes, profile.energy) == (genre, (vocab.vibes[0],), 2)
