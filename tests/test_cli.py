@@ -226,3 +226,26 @@ def test_split_twice_replaces_our_folder(tmp_path, capsys):
     names = lambda lib: ["/".join([*p, n.name]) for p, n in lib.playlists.iter_playlists()]  # noqa: E731
     assert names(once) == names(twice)
     assert (tmp_path / "once.xml").read_bytes() == (tmp_path / "twice.xml").read_bytes()
+
+
+def test_estimate_counts_cached_tracks_and_tags_nothing(tmp_path, capsys):
+    library = write_library(tmp_path / "lib.xml", n=30)
+    base = ["tag", str(library), "--provider", "openai-compatible", "--base-url", "http://127.0.0.1:9/v1",
+            "--model", "gpt-4o-mini", "--batch-size", "10"]
+    code, out, err = _run(capsys, *base, "--estimate", "--json")
+    assert code == 0, err
+    estimate = json.loads(out)
+    assert estimate["tracks"] == 30 and estimate["tracks_to_send"] == 30 and estimate["tracks_cached"] == 0
+    assert estimate["requests"] >= 3 and estimate["input_tokens"] > 0 and estimate["seconds"] > 0
+    assert not (tmp_path / "lib_tagged.xml").exists()
+
+    from taggenius_desktop.devtools.fake_openai import FakeOpenAIServer
+
+    with FakeOpenAIServer() as server:
+        real = [a if a != "http://127.0.0.1:9/v1" else server.base_url for a in base]
+        assert _run(capsys, *real, "--playlist", "Half")[0] == 0
+        code, out, _ = _run(capsys, *real, "--estimate", "--json")
+    estimate = json.loads(out)
+    assert estimate["tracks_cached"] == 15 and estimate["tracks_to_send"] == 15
+    code, out, _ = _run(capsys, *base, "--estimate")
+    assert "15 already cached" in out and "Requests:" in out

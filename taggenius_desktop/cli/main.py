@@ -54,7 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     tag.add_argument("--provider", choices=("offline", "openai", "openai-compatible"),
                      help="offline (no key, no network), openai, or openai-compatible (Ollama, LM Studio, ...); "
                      "default: openai when an API key is set, else offline")
-    tag.add_argument("--model", help="model name (default: a cheap mini model, or the server's)")
+    tag.add_argument("--model", help="model name (default gpt-4o-mini; a local server needs one of its own, e.g. llama3.1:8b)")
     tag.add_argument("--base-url", metavar="URL", help="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1")
     tag.add_argument("--batch-size", type=int, metavar="N", help="tracks per request (default 20 cloud, 5 local)")
     tag.add_argument("--concurrency", type=int, metavar="N", help="requests in flight at once")
@@ -233,9 +233,18 @@ def _print_estimate(spec: Any, args: argparse.Namespace) -> int:
         raise UsageError(str(error)) from None
     if args.json:
         print(json.dumps(estimate, ensure_ascii=False))
-    else:
-        for name, value in estimate.items():
-            print(f"{name.replace('_', ' '):>18}: {value}")
+        return EXIT_OK
+    from .progress import format_duration
+
+    model = f" ({estimate['model']})" if estimate.get("model") else ""
+    print(f"Tagger:          {estimate['provider']}{model}")
+    print(f"Tracks:          {estimate['tracks']:,} ({estimate['tracks_cached']:,} already cached, "
+          f"{estimate['tracks_to_send']:,} to send)")
+    print(f"Requests:        {estimate['requests']:,}")
+    print(f"Tokens:          {estimate['input_tokens']:,} in / {estimate['output_tokens']:,} out")
+    free = {"offline": " (offline: free)", "openai-compatible": " (local server: free)"}.get(estimate["provider"], "")
+    print(f"Cost:            ${estimate['cost_usd']:.2f}{free}")
+    print(f"Time:            about {format_duration(estimate['seconds'])}")
     return EXIT_OK
 
 
