@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Mapping
+from typing import Callable, Mapping
 
 from lxml import etree
 
@@ -296,30 +296,31 @@ def join_wrapped(layout: TagLayout, values: list[bytes], line_prefix: bytes, new
 
     The rule: the next attribute goes on the current line while the line's attribute text
     is at most 60 bytes; so a line ends with the attribute holding its 61st byte. With
-    each attribute's start marked by NUL, the line break is simply the first marker at or
-    after the line start + 61: one ``find`` per line instead of a loop over attributes.
+    each attribute's start marked by NUL, a line is simply its first 61 bytes (counted
+    from its marker; the first line from after "<TAG ") and whatever follows up to the
+    next marker, so one regex (see :func:`_wrapper`) cuts every line in C.
     """
     flat = layout.template % tuple(values)
+    wrapper = _wrappers.get((layout.tag, line_prefix, newline))
+    if wrapper is None:
+        wrapper = _wrapper(layout.tag, line_prefix, newline)
+    lines, separator = wrapper
+    return separator.join(lines(flat)).replace(b"\0", b" ")
+
+
+def _wrapper(tag: str, line_prefix: bytes, newline: bytes) -> tuple[Callable[[bytes], list[bytes]], bytes]:
+    """The line finder and line separator for ``tag`` at ``line_prefix`` (cached)."""
     reach = WRAP_AFTER_BYTES + 1
-    cut = flat.find(b"\0", len(layout.tag) + 1 + reach)  # "<TAG" is not counted
-    if cut == -1:
-        return flat.replace(b"\0", b" ")
-    lines = [flat[:cut]]
-    while True:
-        following = flat.find(b"\0", cut + reach)
-        if following == -1:
-            break
-        lines.append(flat[cut:following])
-        cut = following
-    lines.append(flat[cut:])
-    key = (layout.tag, line_prefix, newline)
-    separator = _separators.get(key)
-    if separator is None:
-        separator = _separators[key] = newline + line_prefix + b" " * (len(layout.tag) + 1)
-    return separator.join(lines).replace(b"\0", b" ")
+    first = len(tag) + 1 + reach  # "<TAG" is not counted, the space after it is
+    # Greedy, so each line takes all the bytes it may before looking for the next marker;
+    # the last line is whatever is left.
+    lines = re.compile(rb"\A.{1,%d}[^\0]*|.{1,%d}[^\0]*" % (first, reach), re.DOTALL).findall
+    separator = newline + line_prefix + b" " * (len(tag) + 1)
+    wrapper = _wrappers[(tag, line_prefix, newline)] = (lines, separator)
+    return wrapper
 
 
-_separators: dict[tuple[str, bytes, bytes], bytes] = {}
+_wrappers: dict[tuple[str, bytes, bytes], tuple[Callable[[bytes], list[bytes]], bytes]] = {}
 
 
 def _rewrite_slow(

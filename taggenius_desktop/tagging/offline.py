@@ -199,6 +199,7 @@ class OfflineRules:
         self._detail_memo: dict[tuple[object, ...], object] = {}
         self._decision_memo: dict[tuple[object, ...], _GenreDecision] = {}
         self._folder_memo: dict[str, tuple[str, ...]] = {}
+        self._folder_name_memo: dict[str, tuple[str, ...]] = {}
         self._profile_memo: dict[tuple[object, ...], TagProfile] = {}
         self._checked: set[tuple[object, ...]] = set()
 
@@ -430,14 +431,33 @@ class OfflineRules:
         found = self._folder_memo.get(folder)
         if found is None:
             found = _NONE
-            for name in reversed(unquote(folder).split("/")[-FOLDER_LEVELS:]):
-                names = tuple(n for n in self.genres.lookup_all(name) if not self.genres.is_vague(n))
-                if names:
-                    found = names
-                    break
+            if "%2F" in folder or "%2f" in folder:  # an escaped "/" inside a folder name
+                for name in reversed(unquote(folder).split("/")[-FOLDER_LEVELS:]):
+                    found = self._folder_name_genres(name)
+                    if found:
+                        break
+            else:
+                # Memoized per raw folder name: a library has a folder per album but far
+                # fewer distinct names ("Music", artists). Decoding name by name gives the
+                # names decoding the whole path would: "/" is never part of an escaped
+                # UTF-8 sequence, and an escaped "/" itself took the branch above.
+                name_memo = self._folder_name_memo
+                for name in reversed(folder.split("/")[-FOLDER_LEVELS:]):
+                    genres = name_memo.get(name)
+                    if genres is None:
+                        genres = self._folder_name_genres(unquote(name))
+                        if len(name_memo) < 100_000:
+                            name_memo[name] = genres
+                    if genres:
+                        found = genres
+                        break
             if len(self._folder_memo) < 100_000:
                 self._folder_memo[folder] = found
         return found
+
+    def _folder_name_genres(self, name: str) -> tuple[str, ...]:
+        """The specific genres one whole folder name names (() for "Daft Punk")."""
+        return tuple(n for n in self.genres.lookup_all(name) if not self.genres.is_vague(n))
 
     def _genre_for_tempo(self, bpm: float) -> str | None:
         for low, high, name in self._tempo_table:

@@ -49,10 +49,22 @@ SOURCE_FOLDER = "folder"
 
 
 def _int(raw: str | None) -> int:
-    try:
-        return int(float(raw)) if raw else 0
-    except ValueError:
+    if not raw:
         return 0
+    # Memoized: Year and TotalTime take few distinct values across a library, and this
+    # runs twice for every track of a job.
+    value = _INTS.get(raw)
+    if value is None:
+        try:
+            value = int(float(raw))
+        except ValueError:
+            value = 0
+        if len(_INTS) < 65_536:
+            _INTS[raw] = value
+    return value
+
+
+_INTS: dict[str, int] = {}
 
 
 def _float(raw: str | None) -> float:

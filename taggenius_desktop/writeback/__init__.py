@@ -15,7 +15,7 @@ from .options import (
     WriteMode,
     WriteOptions,
 )
-from .plan import MANAGED_FIELDS, WritePlan, originals_for, plan_changes, plan_writeback, preview
+from .plan import MANAGED_FIELDS, WritePlan, originals_for, plan_changes, plan_fields, plan_writeback, preview
 from .restore import RestoreResult, restore_changes
 
 __all__ = [
@@ -35,6 +35,7 @@ __all__ = [
     "originals_for",
     "parse_block",
     "plan_changes",
+    "plan_fields",
     "plan_writeback",
     "preview",
     "restore_changes",

@@ -93,12 +93,22 @@ def check_energy(energy: Any) -> int:
 
 
 def _check_block_value(value: Any, category: str) -> None:
+    if value.__class__ is str and value in _SAFE_VALUES:  # vocabulary terms, over and over
+        return
     if not isinstance(value, str) or not value or value != value.strip() or _UNSAFE_VALUE.search(value):
         raise ValueError(f"{category} value {value!r} cannot be written into the comment block")
+    if len(_SAFE_VALUES) < 4096:
+        _SAFE_VALUES.add(value)
+
+
+#: values that passed _check_block_value (the check depends on the value alone)
+_SAFE_VALUES: set[str] = set()
 
 
 def comment_length(text: str) -> int:
     """Length as rekordbox's limit sees it: UTF-16 code units (see module docstring)."""
+    if text.isascii():  # the usual comment: one unit per character, no encoding needed
+        return len(text)
     return len(text.encode("utf-16-le")) // 2
 
 

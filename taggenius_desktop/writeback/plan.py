@@ -28,10 +28,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Callable, Mapping, NamedTuple
+from typing import Mapping, NamedTuple
 
 from ..vocabulary.profile import TagProfile
-from .block import BlockContent, PlacedComments, check_energy, has_block, place_block
+from .block import (
+    COMMENT_LIMIT,
+    BlockContent,
+    PlacedComments,
+    check_energy,
+    comment_length,
+    format_block,
+    has_block,
+    place_block,
+)
 from .options import COLOUR_PALETTE, COLOUR_RED, RATING_VALUES, WriteMode, WriteOptions
 
 GENRE = "Genre"
@@ -57,28 +66,19 @@ class WritePlan:
     dropped: tuple[str, ...] = ()
 
 
-def _is_blank(value: str | None) -> bool:
-    return value is None or not value.strip()
-
-
-def _is_unrated(value: str | None) -> bool:
-    return value is None or value.strip() in ("", "0")
-
-
-def _decide(mode: WriteMode, current: str | None, new: str, is_empty: Callable[[str | None], bool]) -> str | None:
-    """The value to write, or None when the mode or an equal value says leave it."""
-    if mode is WriteMode.KEEP:
-        return None
-    if mode is WriteMode.FILL_IF_EMPTY and not is_empty(current):
-        return None
-    return None if new == current else new
-
-
 def _check_list_value(value: object, what: str) -> str:
+    if value.__class__ is str and value in _SAFE_LIST_VALUES:  # vocabulary terms, over and over
+        return value  # type: ignore[return-value]
     # Genre and Grouping are ", "-joined lists: a comma inside a value would split it.
     if not isinstance(value, str) or not value or value != value.strip() or _UNSAFE_LIST_VALUE.search(value):
         raise ValueError(f"{what} {value!r} cannot be written")
+    if len(_SAFE_LIST_VALUES) < 4096:
+        _SAFE_LIST_VALUES.add(value)
     return value
+
+
+#: values that passed _check_list_value (the check depends on the value alone)
+_SAFE_LIST_VALUES: set[str] = set()
 
 
 def _distinct(values: tuple[str, ...], exclude: str) -> list[str]:
@@ -138,6 +138,10 @@ class _Derived(NamedTuple):
     content: BlockContent
     colour: str
     rating: str
+    #: the full block and its length (see block.comment_length): the common comment has
+    #: no block yet and room for the whole one, which then needs neither format nor fit
+    block: str
+    block_length: int
 
 
 # Why a cache: a job plans every track of a library (100,000 in a large one), and far
@@ -146,9 +150,29 @@ class _Derived(NamedTuple):
 # is the profile's written content (``sources`` do not change what is written).
 _DERIVED: dict[tuple, tuple[WriteOptions, _Derived]] = {}
 _DERIVED_MAX = 20_000
+# A second, cheaper level in front of it: taggers hand out the same TagProfile object for
+# tracks with the same outcome (the offline tagger shares them), so the object's identity
+# finds the derived values without building and hashing the content key. The entry holds
+# the profile itself, so its id cannot be reused by another object while it is cached.
+_BY_IDENTITY: dict[int, tuple[TagProfile, WriteOptions, _Derived]] = {}
+#: a 100,000-track library has some 25,000 distinct offline profiles: all should fit, or
+#: clearing the map sends look-ups down the content path again (correct, only slower);
+#: bounded because LLM profiles are one object per track and are held here until cleared
+_BY_IDENTITY_MAX = 50_000
 
 
 def _derive(profile: TagProfile, options: WriteOptions) -> _Derived:
+    same = _BY_IDENTITY.get(id(profile))
+    if same is not None and same[0] is profile and same[1] is options:
+        return same[2]
+    derived = _derive_by_content(profile, options)
+    if len(_BY_IDENTITY) >= _BY_IDENTITY_MAX:
+        _BY_IDENTITY.clear()
+    _BY_IDENTITY[id(profile)] = (profile, options, derived)
+    return derived
+
+
+def _derive_by_content(profile: TagProfile, options: WriteOptions) -> _Derived:
     # id(options), checked by identity below: hashing WriteOptions costs more than the
     # whole plan, and one job uses one options object.
     key = (
@@ -171,13 +195,13 @@ def _derive(profile: TagProfile, options: WriteOptions) -> _Derived:
     n = options.level.values_per_category
     # Validate the whole profile first, so a bad profile fails the same way on every
     # track, Red or not, whatever the modes.
-    derived = _Derived(
-        genre_value(profile, n),
-        grouping_value(profile, n),
-        block_content(profile, n),
-        colour_value(profile.energy, options),
-        rating_value(profile.energy, options),
-    )
+    genre = genre_value(profile, n)
+    grouping = grouping_value(profile, n)
+    content = block_content(profile, n)
+    colour = colour_value(profile.energy, options)
+    rating = rating_value(profile.energy, options)
+    block = format_block(content)
+    derived = _Derived(genre, grouping, content, colour, rating, block, comment_length(block))
     if key is not None:
         if len(_DERIVED) >= _DERIVED_MAX:
             _DERIVED.clear()
@@ -191,51 +215,102 @@ def _place_block_cached(comments: str, content: BlockContent) -> PlacedComments:
     return place_block(comments, content)
 
 
+_REPLACE = WriteMode.REPLACE
+_KEEP = WriteMode.KEEP
+_RED_UPPER = COLOUR_RED.upper()
+_RED_NOTES = (NOTE_RED,)
+
+
 def plan_writeback(attrs: Mapping[str, str], profile: TagProfile, options: WriteOptions) -> WritePlan:
     """Everything :func:`plan_changes` decides, with the reasons for what it skipped.
 
     Raises ValueError when the profile holds a value that cannot be written safely
     (energy outside 1..10, a separator inside a value, a malformed era).
     """
-    genre, grouping, content, colour, rating = _derive(profile, options)
+    changes, notes, dropped = plan_fields(attrs, profile, options)
+    return WritePlan(changes, notes, dropped)
 
-    if options.protect_red and is_red(attrs):
-        return WritePlan(notes=(NOTE_RED,))
+
+def plan_fields(
+    attrs: Mapping[str, str], profile: TagProfile, options: WriteOptions
+) -> tuple[dict[str, str], tuple[str, ...], tuple[str, ...]]:
+    """:func:`plan_writeback` as a plain ``(changes, notes, dropped)`` tuple.
+
+    For a job planning every track of a library: building a frozen WritePlan costs about
+    as much as the plan itself.
+    """
+    # The hot path of a tag job (once per track): the mode rules are written out inline
+    # and the derived values come from a cache, so a plan is a few lookups.
+    derived = _derive(profile, options)
+    get = attrs.get
+
+    if options.protect_red:
+        colour_now = get(COLOUR)
+        if colour_now and colour_now.strip().upper() == _RED_UPPER:
+            return {}, _RED_NOTES, ()
 
     changes: dict[str, str] = {}
-    notes: list[str] = []
+    notes: tuple[str, ...] = ()
     dropped: tuple[str, ...] = ()
 
-    def consider(name: str, mode: WriteMode, new: str, is_empty: Callable[[str | None], bool] = _is_blank) -> None:
-        value = _decide(mode, attrs.get(name), new, is_empty)
-        if value is not None:
-            changes[name] = value
+    # Each field: KEEP never writes; FILL_IF_EMPTY only into an empty field (absent or
+    # blank; for Rating also "0", no stars); and only a value that differs is a change.
+    grouping = derived.grouping
+    mode = options.grouping
+    if grouping is not None and mode is not _KEEP:
+        current = get(GROUPING)
+        if grouping != current and (mode is _REPLACE or current is None or not current.strip()):
+            changes[GROUPING] = grouping
 
-    if grouping is not None:
-        consider(GROUPING, options.grouping, grouping)
-    consider(GENRE, options.genre, genre)
+    mode = options.genre
+    if mode is not _KEEP:
+        current = get(GENRE)
+        genre = derived.genre
+        if genre != current and (mode is _REPLACE or current is None or not current.strip()):
+            changes[GENRE] = genre
 
-    current_comments = attrs.get(COMMENTS)
-    wants_block = options.comments is WriteMode.REPLACE or (
-        options.comments is WriteMode.FILL_IF_EMPTY and not has_block(current_comments)
-    )
-    if wants_block:
-        placed = _place_block_cached(current_comments or "", content)
-        dropped = placed.dropped
-        if placed.note:
-            notes.append(placed.note)
-        if placed.text != (current_comments or ""):
-            changes[COMMENTS] = placed.text
+    mode = options.comments
+    if mode is not _KEEP:
+        text = get(COMMENTS) or ""
+        if "/*" not in text:
+            # No block can be in the text (every block starts "/* E: "), so FILL_IF_EMPTY
+            # wants one too, and place_block would append it after a separator: when the
+            # whole block fits, that is the answer without a regex search or a fit.
+            separator = "" if not text or text[-1].isspace() else " "
+            fits = derived.block_length <= COMMENT_LIMIT - comment_length(text + separator)
+            if fits:
+                changes[COMMENTS] = text + separator + derived.block
+            wants_block = not fits
+        else:
+            wants_block = mode is _REPLACE or not has_block(text)
+        if wants_block:
+            placed = _place_block_cached(text, derived.content)
+            dropped = placed.dropped
+            if placed.note:
+                notes = (placed.note,)
+            if placed.text != text:
+                changes[COMMENTS] = placed.text
 
-    consider(RATING, options.rating, rating, _is_unrated)
-    consider(COLOUR, options.colour, colour)
-    return WritePlan(changes, tuple(notes), dropped)
+    mode = options.rating
+    if mode is not _KEEP:
+        current = get(RATING)
+        rating = derived.rating
+        if rating != current and (mode is _REPLACE or current is None or current.strip() in ("", "0")):
+            changes[RATING] = rating
+
+    mode = options.colour
+    if mode is not _KEEP:
+        current = get(COLOUR)
+        colour = derived.colour
+        if colour != current and (mode is _REPLACE or current is None or not current.strip()):
+            changes[COLOUR] = colour
+    return changes, notes, dropped
 
 
 def plan_changes(attrs: Mapping[str, str], profile: TagProfile, options: WriteOptions) -> dict[str, str]:
     """The attributes to set on this TRACK (only those whose value changes; ``{}`` when
     nothing does). Idempotent: planning again on the updated attributes gives ``{}``."""
-    return plan_writeback(attrs, profile, options).changes
+    return plan_fields(attrs, profile, options)[0]
 
 
 def originals_for(attrs: Mapping[str, str], changes: Mapping[str, object]) -> dict[str, str | None]:
