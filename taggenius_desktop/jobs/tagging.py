@@ -11,10 +11,11 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from ..library import Library, LibraryError, read_library, write_library
+from ..library import Library, LibraryError, write_library
 from ..library.bulk import gc_paused
 from ..store import cache as tag_cache
 from ..store import originals as originals_store
@@ -24,7 +25,7 @@ from ..vocabulary import InvalidProfile, coerce_profile, load_vocabulary
 from ..vocabulary.profile import Level, TagProfile, TrackInfo
 from ..writeback import WriteOptions, plan_fields
 from .errors import JobCancelled, JobFailed
-from .progress import Reporter
+from .progress import Counters, Reporter, open_library
 from .specs import ProviderSettings, TagJobSpec
 
 #: Offline tagging streams through the library in chunks of this many tracks, so each
@@ -140,14 +141,10 @@ def run_tag_job(
     """
     started = time.perf_counter()
     counters = reporter.counters
-    try:
-        library = read_library(spec.input_path)
-    except LibraryError as error:
-        raise JobFailed(str(error), bad_input=True) from None
-
+    library = open_library(spec.input_path, reporter)
     scope = tracks_in_scope(library, spec.playlists)
     counters.tracks_total = len(scope)
-    reporter.set_fields(tracks_total=len(scope), track_count=len(library.tracks))
+    reporter.set_fields(tracks_total=len(scope))
     reporter.tick(force=True)
 
     try:
@@ -161,20 +158,15 @@ def run_tag_job(
             overrides[track_id] = coerce_profile(raw, vocab)
         except InvalidProfile as error:
             raise JobFailed(f"The edited tags of track {track_id} are not valid: {error}", bad_input=True) from None
-    locked = set(spec.locked)
     planner = _Planner(library, options, job_id)
-    errors: dict[str, str] = {}
-
     tagger = make_tagger(spec)
+    run = _TagRun(library, scope, tagger, planner, overrides, set(spec.locked), {}, reporter)
     try:
         if tagger.uses_cache:
-            _tag_with_cache(spec, library, scope, tagger, planner, overrides, locked, errors, reporter, conn)
+            _tag_with_cache(run, conn, spec.provider.use_cache)
         else:
-            _tag_streaming(library, scope, tagger, planner, overrides, locked, errors, reporter)
-        counters.requests = tagger.usage.requests
-        counters.input_tokens = tagger.usage.input_tokens
-        counters.output_tokens = tagger.usage.output_tokens
-        counters.cost_usd = tagger.usage.cost_usd
+            _tag_streaming(run)
+        _copy_usage(tagger, counters)
     finally:
         tagger.close()
 
@@ -199,7 +191,7 @@ def run_tag_job(
         "cached": counters.cached,
         "skipped": counters.skipped,
         "failed": counters.failed,
-        "failures": dict(list(errors.items())[:200]),
+        "failures": dict(list(run.errors.items())[:200]),
         "notes": {note: len(ids) for note, ids in planner.notes.items()},
         "requests": counters.requests,
         "input_tokens": counters.input_tokens,
@@ -212,26 +204,36 @@ def run_tag_job(
     }
 
 
-def _count(result: TagResult, reporter: Reporter, errors: dict[str, str]) -> bool:
-    """Count one result; True when it carries a profile."""
-    if result.profile is not None:
-        reporter.counters.tagged += 1
-        return True
-    errors[result.track_id] = result.error or "no tags"
-    reporter.counters.failed += 1
-    return False
+@dataclass
+class _TagRun:
+    """What both per-track paths of a tag job work with."""
+
+    library: Library
+    scope: list[str]
+    tagger: Tagger
+    planner: _Planner
+    overrides: Mapping[str, TagProfile]
+    locked: set[str]
+    errors: dict[str, str]
+    reporter: Reporter
+
+    def count(self, result: TagResult) -> bool:
+        """Count one result; True when it carries a profile."""
+        if result.profile is not None:
+            self.reporter.counters.tagged += 1
+            return True
+        self.errors[result.track_id] = result.error or "no tags"
+        self.reporter.counters.failed += 1
+        return False
 
 
-def _tag_streaming(
-    library: Library,
-    scope: list[str],
-    tagger: Tagger,
-    planner: _Planner,
-    overrides: Mapping[str, TagProfile],
-    locked: set[str],
-    errors: dict[str, str],
-    reporter: Reporter,
-) -> None:
+def _copy_usage(tagger: Tagger, counters: Counters) -> None:
+    usage = tagger.usage
+    counters.requests, counters.input_tokens = usage.requests, usage.input_tokens
+    counters.output_tokens, counters.cost_usd = usage.output_tokens, usage.cost_usd
+
+
+def _tag_streaming(run: _TagRun) -> None:
     """Cheap local taggers: chunk by chunk, each track's attributes parsed once.
 
     The cyclic garbage collector is paused meanwhile (see ``library.bulk``): the loop
@@ -239,23 +241,16 @@ def _tag_streaming(
     over the whole library took over a second of a 100,000-track job.
     """
     with gc_paused():
-        _tag_chunks(library, scope, tagger, planner, overrides, locked, errors, reporter)
+        _tag_chunks(run)
 
 
-def _tag_chunks(
-    library: Library,
-    scope: list[str],
-    tagger: Tagger,
-    planner: _Planner,
-    overrides: Mapping[str, TagProfile],
-    locked: set[str],
-    errors: dict[str, str],
-    reporter: Reporter,
-) -> None:
+def _tag_chunks(run: _TagRun) -> None:
+    library, scope, tagger, reporter = run.library, run.scope, run.tagger, run.reporter
+    locked, overrides, count = run.locked, run.overrides, run.count
     counters = reporter.counters
     track_by_id = library.track_by_id
     from_attributes = TrackInfo.from_attributes
-    apply = planner.apply
+    apply = run.planner.apply
     for start in range(0, len(scope), OFFLINE_CHUNK):
         if reporter.is_cancelled():
             raise JobCancelled("Cancelled")
@@ -275,7 +270,7 @@ def _tag_chunks(
 
         def on_results(results: list[TagResult]) -> None:
             for result in results:
-                if _count(result, reporter, errors):
+                if count(result):
                     apply(result.track_id, chunk_attrs[result.track_id], result.profile)  # type: ignore[arg-type]
             reporter.tick()
 
@@ -283,20 +278,11 @@ def _tag_chunks(
         reporter.tick()
 
 
-def _tag_with_cache(
-    spec: TagJobSpec,
-    library: Library,
-    scope: list[str],
-    tagger: Tagger,
-    planner: _Planner,
-    overrides: Mapping[str, TagProfile],
-    locked: set[str],
-    errors: dict[str, str],
-    reporter: Reporter,
-    conn: sqlite3.Connection | None,
-) -> None:
+def _tag_with_cache(run: _TagRun, conn: sqlite3.Connection | None, use_cache: bool) -> None:
     """Paid or slow taggers: cache hits first, then every miss at once (so the tagger can
     keep many requests in flight), each validated result cached as it arrives."""
+    library, scope, tagger, reporter = run.library, run.scope, run.tagger, run.reporter
+    locked, overrides = run.locked, run.overrides
     counters = reporter.counters
     infos: dict[str, TrackInfo] = {}
     for track_id in scope:
@@ -309,7 +295,7 @@ def _tag_with_cache(
 
     identities = {tid: tag_cache.track_identity(info) for tid, info in infos.items()} if conn else {}
     pending = list(infos)
-    if conn is not None and spec.provider.use_cache:
+    if conn is not None and use_cache:
         hits = tag_cache.get_cached(conn, tagger.cache_key, identities.values())
         pending = []
         for track_id in infos:
@@ -324,16 +310,14 @@ def _tag_with_cache(
     def on_results(results: list[TagResult]) -> None:
         fresh: dict[str, TagProfile] = {}
         for result in results:
-            if _count(result, reporter, errors):
+            if run.count(result):
                 profiles[result.track_id] = result.profile  # type: ignore[assignment]
                 if conn is not None:
                     fresh[identities[result.track_id]] = result.profile  # type: ignore[assignment]
             reporter.current_track = infos[result.track_id].title
         if fresh:
             tag_cache.put_cached(conn, tagger.cache_key, fresh)  # type: ignore[arg-type]
-        usage = tagger.usage
-        counters.requests, counters.input_tokens = usage.requests, usage.input_tokens
-        counters.output_tokens, counters.cost_usd = usage.output_tokens, usage.cost_usd
+        _copy_usage(tagger, counters)
         reporter.tick()
 
     if pending:
@@ -346,4 +330,4 @@ def _tag_with_cache(
     for track_id in scope:  # collection order, whatever order the answers came in
         profile = profiles.get(track_id)
         if profile is not None:
-            planner.apply(track_id, library.track_by_id(track_id).attrs, profile)
+            run.planner.apply(track_id, library.track_by_id(track_id).attrs, profile)
