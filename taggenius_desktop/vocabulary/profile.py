@@ -46,6 +46,25 @@ SOURCE_ENERGY = "energy"
 SOURCE_LLM = "llm"
 SOURCE_USER = "user"
 SOURCE_FOLDER = "folder"
+SOURCE_COMMENTS = "comments"
+SOURCE_GROUPING = "grouping"
+SOURCE_ALBUM_LABEL = "album-label"
+SOURCE_AUDIO = "audio"
+SOURCE_AUDIO_LLM = "audio+llm"
+SOURCE_METADATA = "metadata"
+
+
+class Confidence(str, Enum):
+    """How sure a value is, stored per category beside its source.
+
+    ``GUESS`` marks a value whose only evidence is the tempo or a default: by default it
+    is never written into Genre, Colour or Rating (it would present a guess as a fact).
+    """
+
+    HIGH = "high"  # read from the DJ's own tags, Mixed In Key, or measured from the audio
+    MEDIUM = "medium"  # inferred from good indirect evidence (title words, album, an LLM)
+    LOW = "low"  # weak or conflicting evidence: listed under "needs a look"
+    GUESS = "guess"  # tempo or default only
 
 
 def _int(raw: str | None) -> int:
@@ -129,7 +148,8 @@ class TagProfile:
     Multi-valued categories are ordered most important first; a level writes a prefix.
     ``era`` is a decade like ``"1990s"`` or None when the year is unknown.
     ``sources`` maps a category name (``primary_genre``, ``energy``, ...) to where its
-    value came from (one of the ``SOURCE_*`` strings, or ``"llm:<model>"``).
+    value came from (one of the ``SOURCE_*`` strings, or ``"llm:<model>"``);
+    ``confidence`` maps the same category names to a :class:`Confidence` value.
     """
 
     primary_genre: str
@@ -140,10 +160,12 @@ class TagProfile:
     components: tuple[str, ...] = ()
     era: str | None = None
     sources: Mapping[str, str] = field(default_factory=dict)
+    confidence: Mapping[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["sources"] = dict(self.sources)
+        data["confidence"] = dict(self.confidence)
         return data
 
     def to_json(self) -> str:
@@ -160,6 +182,7 @@ class TagProfile:
             components=tuple(data.get("components", ())),
             era=data.get("era"),
             sources=dict(data.get("sources", {})),
+            confidence=dict(data.get("confidence", {})),
         )
 
     @classmethod
