@@ -70,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtCore import Qt
 
     from taggenius_desktop import credentials, paths
-    from taggenius_desktop.devtools.fake_openai import FakeOpenAIServer
+    from tests.support.fake_openai import FakeOpenAIServer
     from taggenius_desktop.gui import tasks
     from taggenius_desktop.gui.app import create_application
     from taggenius_desktop.gui.main_window import TAB_REVIEW, TAB_TAG, MainWindow

@@ -7,7 +7,7 @@ import. In a throwaway data folder (``TAGGENIUS_HOME``), it
 1. finds the bundled resources and parses the sample library;
 2. runs a tag job through the real worker pool (two spawned processes) with the offline
    tagger, and reads the output back;
-3. runs a job with the OpenAI provider against an in-process fake OpenAI server on
+3. runs a job with the OpenAI provider against an in-process loopback responder on
    127.0.0.1 (real ``openai`` client and HTTP stack; the API key travels to the worker);
 4. reports the keyring backend the build found (a frozen macOS/Windows build that found
    none has lost its backends);
@@ -191,11 +191,11 @@ def check_offline_job(sample: Path, out_dir: Path) -> str:
 
 
 def check_openai_job(sample: Path, out_dir: Path) -> str:
-    from .devtools.fake_openai import FakeOpenAIServer
     from .jobs import build_tag_job
+    from .selftest_server import LoopbackResponder
 
     output = out_dir / "sample_openai.xml"
-    with FakeOpenAIServer(api_key=FAKE_API_KEY) as server:
+    with LoopbackResponder(api_key=FAKE_API_KEY, models=(FAKE_MODEL,)) as server:
         spec = build_tag_job(
             sample,
             output_path=output,
@@ -211,8 +211,8 @@ def check_openai_job(sample: Path, out_dir: Path) -> str:
         requests = server.request_count
         statuses = dict(server.status_counts)
     detail = _check_output(record, sample, output)
-    _expect(requests > 0, "the job completed without a request to the fake OpenAI server")
-    _expect(statuses.get(401, 0) == 0, "the fake server refused the API key (it did not reach the worker)")
+    _expect(requests > 0, "the job completed without a request to the loopback responder")
+    _expect(statuses.get(401, 0) == 0, "the loopback responder refused the API key (it did not reach the worker)")
     return f"{requests} requests to {base_url}: {detail}"
 
 
@@ -326,7 +326,7 @@ def main() -> int:
     # Before anything opens the database: everything this run writes lands in ``home``
     # (workers inherit the environment when spawned).
     os.environ["TAGGENIUS_HOME"] = str(home)
-    # A system proxy must not intercept requests to the local fake server.
+    # A system proxy must not intercept requests to the loopback responder.
     for name in ("NO_PROXY", "no_proxy"):
         hosts = [h for h in (os.environ.get(name) or "").split(",") if h]
         os.environ[name] = ",".join(hosts + ["127.0.0.1", "localhost"])

@@ -239,7 +239,7 @@ def test_estimate_counts_cached_tracks_and_tags_nothing(tmp_path, capsys):
     assert estimate["requests"] >= 3 and estimate["input_tokens"] > 0 and estimate["seconds"] > 0
     assert not (tmp_path / "lib_tagged.xml").exists()
 
-    from taggenius_desktop.devtools.fake_openai import FakeOpenAIServer
+    from tests.support.fake_openai import FakeOpenAIServer
 
     with FakeOpenAIServer() as server:
         real = [a if a != "http://127.0.0.1:9/v1" else server.base_url for a in base]

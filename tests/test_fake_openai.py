@@ -7,7 +7,7 @@ import json
 import openai
 import pytest
 
-from taggenius_desktop.devtools.fake_openai import FakeOpenAIServer, format_duration, plausible_tags
+from tests.support.fake_openai import FakeOpenAIServer, format_duration, plausible_tags
 from taggenius_desktop.tagging.llm.prompt import messages, user_message
 from taggenius_desktop.tagging.llm.schema import response_format
 from taggenius_desktop.vocabulary import load_vocabulary

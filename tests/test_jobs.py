@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from taggenius_desktop.devtools.fake_openai import FakeOpenAIServer
+from tests.support.fake_openai import FakeOpenAIServer
 from taggenius_desktop.jobs import JobManager, build_split_job, build_tag_job
 from taggenius_desktop.library import read_library
 from taggenius_desktop.store import connect, jobs_log

@@ -11,7 +11,7 @@ from keyring.backends import fail
 
 from taggenius_desktop.credentials import KEY_USERNAME, SERVICE_NAME
 from taggenius_desktop.tagging.base import TaggingStopped
-from taggenius_desktop.devtools.fake_openai import FakeOpenAIServer
+from tests.support.fake_openai import FakeOpenAIServer
 from taggenius_desktop.tagging.llm import PRESETS, LLMConfig, check_connection, is_local_url, make_tagger
 from taggenius_desktop.tagging.llm.errors import Action, classify
 from taggenius_desktop.vocabulary import load_vocabulary

@@ -8,7 +8,7 @@ import math
 import pytest
 from lxml import etree
 
-from taggenius_desktop.devtools.fake_openai import FakeOpenAIServer
+from tests.support.fake_openai import FakeOpenAIServer
 from taggenius_desktop.tagging.llm import LLMConfig, LLMTagger
 from taggenius_desktop.tagging.llm.estimate import shared_prompt_tokens
 from taggenius_desktop.tagging.llm.prompt import (

@@ -175,7 +175,7 @@ def test_shell_scripts_parse(script: str) -> None:
 
 
 # --------------------------------------------------------------------------- self-test
-SELFTEST_NEEDS = ("taggenius_desktop.jobs", "taggenius_desktop.devtools.fake_openai", "taggenius_desktop.cli.main")
+SELFTEST_NEEDS = ("taggenius_desktop.jobs", "taggenius_desktop.selftest_server", "taggenius_desktop.cli.main")
 
 
 def _processes_with_marker(marker: str) -> list[int]:

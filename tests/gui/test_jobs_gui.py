@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from taggenius_desktop.devtools.fake_openai import FakeOpenAIServer
+from tests.support.fake_openai import FakeOpenAIServer
 from taggenius_desktop.gui import dialogs, notifications
 from taggenius_desktop.gui.jobs_model import COL_TRACKS, PERCENT_ROLE
 from taggenius_desktop.settings import Settings

@@ -1,4 +1,4 @@
-"""A fake OpenAI chat-completions server on 127.0.0.1, for tests, benchmarks and --self-test.
+"""A fault-injecting fake OpenAI chat-completions server on 127.0.0.1, for tests and benchmarks.
 
 It speaks real HTTP with OpenAI's request and response shapes, so the real ``openai``
 client (and its httpx2 transport) is exercised end to end. Replies to ``json_schema``
@@ -30,6 +30,11 @@ from collections import Counter
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Iterable, Mapping, Sequence
+
+# The answers themselves are the shipped self-test responder's: one owner for "plausible tags".
+from taggenius_desktop.selftest_server import plausible_tags
+from taggenius_desktop.selftest_server import schema_enums as _schema_enums
+from taggenius_desktop.selftest_server import tracks_of as _tracks_of
 
 DEFAULT_MODELS = ("gpt-4o-mini", "gpt-4.1-mini", "gpt-4.1-nano", "gpt-5-mini", "gpt-5-nano")
 
@@ -532,118 +537,7 @@ def _count_tracks(raw_body: bytes) -> int:
     return len(_tracks_of(request)) if isinstance(request, dict) else 0
 
 
-def _tracks_of(request: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """The tracks in the last user message's JSON ({"tracks": [...]}); [] if it is not JSON."""
-    for message in reversed(request.get("messages") or []):
-        if isinstance(message, dict) and message.get("role") == "user":
-            try:
-                data = json.loads(message.get("content") or "")
-            except (TypeError, ValueError):
-                return []
-            tracks = data.get("tracks") if isinstance(data, dict) else None
-            return [t for t in tracks if isinstance(t, dict)] if isinstance(tracks, list) else []
-    return []
-
-
-def _schema_enums(request: Mapping[str, Any]) -> dict[str, list[Any]]:
-    """The allowed values per field, read from the request's json_schema (empty if none)."""
-    fmt = request.get("response_format") or {}
-    schema = (fmt.get("json_schema") or {}).get("schema") or {}
-    try:
-        item = schema["properties"]["tracks"]["items"]
-        props = item["properties"]
-        if "$ref" in item:
-            props = schema["$defs"][item["$ref"].rsplit("/", 1)[-1]]["properties"]
-    except (KeyError, TypeError):
-        return {}
-    enums: dict[str, list[Any]] = {}
-    for name, spec in props.items():
-        enums[name] = _enum_of(spec)
-    return enums
-
-
-def _enum_of(spec: Any) -> list[Any]:
-    if not isinstance(spec, dict):
-        return []
-    if "enum" in spec:
-        return [v for v in spec["enum"] if v is not None]
-    if "items" in spec:
-        return _enum_of(spec["items"])
-    for key in ("anyOf", "oneOf"):
-        for option in spec.get(key, []):
-            values = _enum_of(option)
-            if values:
-                return values
-    return []
-
-
-def _digest(*parts: Any) -> int:
-    return int.from_bytes(hashlib.sha256("|".join(map(str, parts)).encode()).digest()[:8], "big")
-
-
-def _pick(values: Sequence[Any], count: int, *seed: Any) -> list[Any]:
-    if not values:
-        return []
-    start = _digest(*seed)
-    chosen: list[Any] = []
-    for step in range(len(values)):
-        value = values[(start + step * 7) % len(values)]
-        if value not in chosen:
-            chosen.append(value)
-        if len(chosen) == count:
-            break
-    return chosen
-
-
-def _match(genre: str, values: Sequence[Any]) -> Any | None:
-    folded = genre.casefold().strip()
-    if not folded:
-        return None
-    for value in values:
-        if str(value).casefold() == folded:
-            return value
-    for value in sorted(values, key=lambda v: -len(str(v))):  # longest contained name wins
-        if str(value).casefold() in folded:
-            return value
-    return None
-
-
-def plausible_tags(track: Mapping[str, Any], enums: Mapping[str, Sequence[Any]]) -> dict[str, Any]:
-    """Schema-valid tags for one track, deterministic from its metadata."""
-    key = (track.get("artist", ""), track.get("title", ""))
-    genre = str(track.get("genre", ""))
-    primaries = list(enums.get("primary_genre") or ["House", "Techno"])
-    primary = _match(genre, primaries) or _pick(primaries, 1, *key, "primary")[0]
-    subs_allowed = list(enums.get("sub_genres") or [])
-    sub = _match(genre, subs_allowed)
-    sub_genres = [sub] if sub is not None and sub != primary else []
-    try:
-        bpm = float(track.get("bpm") or 0)
-    except (TypeError, ValueError):
-        bpm = 0.0
-    energy = 5 if bpm <= 0 else 3 if bpm < 100 else 4 if bpm < 118 else 5 if bpm < 124 else \
-        6 if bpm < 128 else 7 if bpm < 135 else 8 if bpm < 150 else 9
-    eras = list(enums.get("era") or [])
-    era = None
-    try:
-        year = int(track.get("year") or 0)
-    except (TypeError, ValueError):
-        year = 0
-    if year > 0:
-        era = _match(f"{year // 10 * 10}s", eras)
-    return {
-        "id": str(track.get("id", "")),
-        "primary_genre": primary,
-        "sub_genres": sub_genres,
-        "energy": energy,
-        "vibes": _pick(list(enums.get("vibes") or []), 2, *key, "vibes"),
-        "situations": _pick(list(enums.get("situations") or []), 1 + _digest(*key) % 2, *key, "situations"),
-        "components": _pick(list(enums.get("components") or []), 1, *key, "components"),
-        "era": era,
-    }
-
-
-def main() -> None:  # pragma: no cover - manual use: python -m taggenius_desktop.devtools.fake_openai
+def main() -> None:  # pragma: no cover - manual use: python -m tests.support.fake_openai
     import argparse
 
     parser = argparse.ArgumentParser(description="Run the fake OpenAI server until Ctrl+C.")
