@@ -18,6 +18,8 @@ from enum import Enum
 import keyring
 import keyring.errors
 
+from .tagging.choice import NO_OPENAI_KEY
+
 log = logging.getLogger(__name__)
 
 SERVICE_NAME = "Tag Genius"
@@ -93,7 +95,7 @@ def key_status() -> KeyStatus:
         return KeyStatus(KeySource.ENVIRONMENT, available,
                          no_keyring + f"The API key is read from the {ENV_VAR} environment variable.", mask_key(env))
     return KeyStatus(KeySource.NONE, available,
-                     no_keyring + "No OpenAI API key is set." +
+                     no_keyring + NO_OPENAI_KEY +
                      ("" if available else f" Enter one for this session or set {ENV_VAR}."))
 
 

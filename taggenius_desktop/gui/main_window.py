@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from .. import APP_NAME, credentials, paths
 from ..settings import Settings, load_settings, save_settings
 from ..store.jobs_log import JobRecord, Status
+from ..tagging.choice import NO_OPENAI_KEY
 from . import dialogs, icons, notifications, system, tasks
 from .banner import Banner
 from .bridge import JobBridge
@@ -588,7 +589,7 @@ class MainWindow(QMainWindow):
         provider = settings.job_provider
         api_key = credentials.get_api_key() if provider == "openai" else None
         if provider == "openai" and not api_key and not for_estimate:
-            raise SpecError("No OpenAI API key is set. Open Settings (Ctrl+,) to enter one, or choose Offline.")
+            raise SpecError(f"{NO_OPENAI_KEY} Open Settings (Ctrl+,) to enter one, or choose Offline.")
         if settings.provider == "custom" and not settings.effective_base_url:
             raise SpecError("Set the address of your server in Settings (AI > Address), e.g. http://localhost:8080/v1.")
         if for_estimate:

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from .. import credentials
 from ..settings import PROVIDER_PRESETS, Settings
+from ..tagging.choice import NO_OPENAI_KEY
 from . import dialogs, icons, tasks, theme
 
 log = logging.getLogger(__name__)
@@ -64,7 +65,7 @@ def _list_models_check(provider: str, base_url: str | None, model: str, api_key:
     from ..tagging.llm.errors import classify
 
     if provider == "openai" and not api_key:
-        return False, "No OpenAI API key is set. Enter it above and press Save Key."
+        return False, f"{NO_OPENAI_KEY} Enter it above and press Save Key."
     config = LLMConfig(provider=provider, model=model or "unknown", base_url=base_url, api_key=api_key)
     client = openai.OpenAI(
         base_url=base_url or OPENAI_BASE_URL,

@@ -8,13 +8,14 @@ key is deliberately *not* part of the stored spec: it travels to the worker in m
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
+from ..tagging.choice import PROVIDER_NAMES, Provider
 from ..vocabulary.profile import Level
 
-PROVIDERS = ("offline", "openai", "openai-compatible")
+PROVIDERS = PROVIDER_NAMES
 
 
 class SpecError(ValueError):
@@ -23,7 +24,7 @@ class SpecError(ValueError):
 
 @dataclass(frozen=True)
 class ProviderSettings:
-    provider: str = "offline"
+    provider: str = Provider.OFFLINE.value
     model: str = ""
     base_url: str | None = None
     batch_size: int | None = None
@@ -91,7 +92,7 @@ def build_tag_job(
     output_path: str | Path | None = None,
     *,
     level: str | Level = Level.RECOMMENDED,
-    provider: str = "offline",
+    provider: str = Provider.OFFLINE.value,
     model: str = "",
     base_url: str | None = None,
     api_key: str | None = None,
@@ -110,8 +111,10 @@ def build_tag_job(
         level_value = Level(level).value if not isinstance(level, Level) else level.value
     except ValueError:
         raise SpecError(f"unknown level {level!r}; choose essential, recommended or detailed") from None
-    if provider not in PROVIDERS:
-        raise SpecError(f"unknown provider {provider!r}; choose one of {', '.join(PROVIDERS)}")
+    try:
+        Provider.parse(provider)
+    except ValueError as error:
+        raise SpecError(str(error)) from None
     settings = ProviderSettings(
         provider=provider,
         model=model,
@@ -172,9 +175,3 @@ def spec_from_json(text: str, api_key: str | None = None) -> JobSpec:
     if kind == "restore":
         return RestoreJobSpec(**data)
     raise SpecError(f"unknown job type {kind!r}")
-
-
-def with_api_key(spec: JobSpec, api_key: str | None) -> JobSpec:
-    if isinstance(spec, TagJobSpec) and api_key:
-        return replace(spec, provider=replace(spec.provider, api_key=api_key))
-    return spec

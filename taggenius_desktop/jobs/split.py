@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from ..library import Library, LibraryError, write_library
-from ..store import cache as tag_cache
 from ..tagging.offline import profile_for
 from ..vocabulary import load_vocabulary
 from ..vocabulary.profile import TagProfile, TrackInfo
 from ..writeback import parse_block
+from .cached import ANY_TAGGER, partition
 from .errors import JobFailed
 from .progress import Reporter, open_library
 from .specs import SplitJobSpec
@@ -42,11 +42,7 @@ def classify(library: Library, conn: sqlite3.Connection | None) -> dict[str, tup
     """TrackID -> (primary genre, energy or None, first situation or None)."""
     vocab = load_vocabulary()
     infos = {t.track_id: TrackInfo.from_attributes(t.attrs) for t in library.tracks}
-    cached: dict[str, TagProfile] = {}
-    if conn is not None:
-        identities = {tid: tag_cache.track_identity(info) for tid, info in infos.items()}
-        by_identity = tag_cache.latest_cached_any(conn, identities.values())
-        cached = {tid: by_identity[ident] for tid, ident in identities.items() if ident in by_identity}
+    cached: dict[str, TagProfile] = partition(conn, infos, ANY_TAGGER).hits
     result: dict[str, tuple[str, int | None, str | None]] = {}
     for track_id, info in infos.items():
         profile = cached.get(track_id)

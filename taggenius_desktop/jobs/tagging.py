@@ -21,9 +21,11 @@ from ..store import cache as tag_cache
 from ..store import originals as originals_store
 from ..store.originals import TrackOriginals
 from ..tagging.base import TaggingStopped, TagResult, Tagger
+from ..tagging.choice import TaggerChoice
 from ..vocabulary import InvalidProfile, coerce_profile, load_vocabulary
 from ..vocabulary.profile import Level, TagProfile, TrackInfo
 from ..writeback import WriteOptions, plan_fields
+from .cached import partition
 from .errors import JobCancelled, JobFailed
 from .progress import Counters, Reporter, open_library
 from .specs import ProviderSettings, TagJobSpec
@@ -35,46 +37,28 @@ OFFLINE_CHUNK = 2000
 
 def llm_config(settings: ProviderSettings) -> Any:
     """The LLM configuration a spec's provider settings describe."""
-    from ..tagging.llm import LLMConfig
-
-    extra: dict[str, Any] = {}
-    if settings.model:
-        extra["model"] = settings.model
     try:
-        return LLMConfig(
-            provider=settings.provider,
-            base_url=settings.base_url,
-            api_key=settings.api_key,
-            batch_size=settings.batch_size,
-            concurrency=settings.concurrency,
-            **extra,
-        )
+        return TaggerChoice.of(settings).llm_config()
     except ValueError as error:
         raise JobFailed(str(error), bad_input=True) from None
 
 
 def make_tagger(spec: TagJobSpec) -> Tagger:
     """The tagger a spec asks for (imports the LLM stack only when it is used)."""
-    if spec.provider.provider == "offline":
-        from ..tagging.offline import OfflineTagger
-
-        return OfflineTagger()
-    from ..tagging.llm import make_tagger as make_llm_tagger
-
     try:
-        return make_llm_tagger(llm_config(spec.provider))
+        return TaggerChoice.of(spec.provider).make_tagger()
+    except ValueError as error:
+        raise JobFailed(str(error), bad_input=True) from None
     except TaggingStopped as stop:
         raise JobFailed(str(stop)) from None
 
 
 def cache_key(spec: TagJobSpec) -> str | None:
-    """The tag-cache key of the spec's provider and model (None for the offline tagger,
-    whose results are cheaper to recompute than to look up)."""
-    if spec.provider.provider == "offline":
-        return None
-    from ..tagging.llm import cache_key_for
-
-    return cache_key_for(llm_config(spec.provider))
+    """The tag-cache key of the spec's provider and model (None when it is not cached)."""
+    try:
+        return TaggerChoice.of(spec.provider).cache_key()
+    except ValueError as error:
+        raise JobFailed(str(error), bad_input=True) from None
 
 
 def tracks_in_scope(library: Library, playlist_paths: Iterable[str]) -> list[str]:
@@ -293,18 +277,10 @@ def _tag_with_cache(run: _TagRun, conn: sqlite3.Connection | None, use_cache: bo
     profiles: dict[str, TagProfile] = dict(overrides)
     counters.tagged += len(overrides)
 
-    identities = {tid: tag_cache.track_identity(info) for tid, info in infos.items()} if conn else {}
-    pending = list(infos)
-    if conn is not None and use_cache:
-        hits = tag_cache.get_cached(conn, tagger.cache_key, identities.values())
-        pending = []
-        for track_id in infos:
-            profile = hits.get(identities[track_id])
-            if profile is None:
-                pending.append(track_id)
-            else:
-                profiles[track_id] = profile
-                counters.cached += 1
+    cached = partition(conn, infos, tagger.cache_key, lookup=use_cache)
+    identities, pending = cached.identities, cached.misses
+    profiles.update(cached.hits)
+    counters.cached += len(cached.hits)
     reporter.tick(force=True)
 
     def on_results(results: list[TagResult]) -> None:

@@ -55,7 +55,7 @@ IsCancelled = Callable[[], bool]
 
 
 class Tagger(ABC):
-    #: short provider name: "offline", "openai", "openai-compatible"
+    #: short provider name: a ``tagging.choice.Provider`` value
     name: str = ""
     #: True when results are worth caching (LLM calls cost time and money; offline does not)
     uses_cache: bool = False
