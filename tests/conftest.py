@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Iterator
 
 import pytest
+
+from tests.support.keyring import MemoryKeyring, installed
 
 # Before anything imports Qt: no screen here, and tests must never need one.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -21,6 +24,12 @@ def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
     monkeypatch.setenv("TAGGENIUS_HOME", str(home))
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     return home
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    """An empty in-memory keyring for the test; the previous backend comes back after it."""
+    yield from installed(MemoryKeyring())  # type: ignore[misc]
 
 
 def _fixture_files(subdir: str | None = None) -> list[Path]:

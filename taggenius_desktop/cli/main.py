@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from .. import __version__
+from ..tagging.choice import PROVIDER_NAMES, Provider
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 COMMANDS = ("tag", "restore", "jobs", "cancel", "resume", "split")
@@ -51,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     tag.add_argument("-o", "--output", metavar="OUT.xml", help="where to write the tagged library")
     tag.add_argument("--level", choices=("essential", "recommended", "detailed"), default="recommended",
                      help="how many values per category are written: 1, 2 or 3 (default recommended)")
-    tag.add_argument("--provider", choices=("offline", "openai", "openai-compatible"),
+    tag.add_argument("--provider", choices=PROVIDER_NAMES,
                      help="offline (no key, no network), openai, or openai-compatible (Ollama, LM Studio, ...); "
                      "default: openai when an API key is set, else offline")
     tag.add_argument("--model", help="model name (default gpt-4o-mini; a local server needs one of its own, e.g. llama3.1:8b)")
@@ -108,19 +109,6 @@ def _check_output(path: str | None) -> None:
         raise UsageError(f"{path}: the folder {target.parent} does not exist")
     if target.is_dir():
         raise UsageError(f"{path}: is a folder; give a file name")
-
-
-def _resolve_provider(args: argparse.Namespace) -> tuple[str, str | None]:
-    """Provider and key: an explicit --provider wins; otherwise OpenAI only with a key."""
-    from ..credentials import get_api_key
-
-    key = get_api_key()
-    provider = args.provider or ("openai-compatible" if args.base_url else ("openai" if key else "offline"))
-    if provider == "openai" and not key and not args.base_url:
-        raise UsageError(
-            "no OpenAI API key: set OPENAI_API_KEY or save one in the app's Settings, or use --provider offline"
-        )
-    return provider, key
 
 
 def _follow(manager: Any, job_id: int, quiet: bool) -> Any:
@@ -202,7 +190,8 @@ def _run_and_report(
 
 
 def _cmd_tag(args: argparse.Namespace) -> int:
-    from ..jobs import SpecError, build_tag_job
+    from ..jobs import SpecError
+    from ..jobs.from_settings import MissingApiKey, build_tag_spec, choices_from_args
 
     source = _check_input(args.library)
     _check_output(args.output)
@@ -210,13 +199,10 @@ def _cmd_tag(args: argparse.Namespace) -> int:
         value = getattr(args, name)
         if value is not None and value < 1:
             raise UsageError(f"--{name.replace('_', '-')} must be at least 1")
-    provider, key = _resolve_provider(args)
     try:
-        spec = build_tag_job(
-            source, args.output, level=args.level, provider=provider, model=args.model or "",
-            base_url=args.base_url, api_key=key, batch_size=args.batch_size,
-            concurrency=args.concurrency, use_cache=not args.no_cache, playlists=args.playlist,
-        )
+        spec = build_tag_spec(choices_from_args(args), source, args.output)
+    except MissingApiKey as error:
+        raise UsageError(f"{error} Set OPENAI_API_KEY or save one in the app's Settings, or use --provider offline") from None
     except SpecError as error:
         raise UsageError(str(error)) from None
     if args.estimate:
@@ -242,7 +228,8 @@ def _print_estimate(spec: Any, args: argparse.Namespace) -> int:
           f"{estimate['tracks_to_send']:,} to send)")
     print(f"Requests:        {estimate['requests']:,}")
     print(f"Tokens:          {estimate['input_tokens']:,} in / {estimate['output_tokens']:,} out")
-    free = {"offline": " (offline: free)", "openai-compatible": " (local server: free)"}.get(estimate["provider"], "")
+    provider = Provider.parse(estimate["provider"])
+    free = "" if provider.costs_money else " (offline: free)" if not provider.is_llm else " (local server: free)"
     print(f"Cost:            ${estimate['cost_usd']:.2f}{free}")
     print(f"Time:            about {format_duration(estimate['seconds'])}")
     return EXIT_OK
@@ -284,11 +271,9 @@ def _cmd_resume(args: argparse.Namespace) -> int:
     conn.close()
     if record is None:
         raise UsageError(f"there is no job {args.job_id}")
-    key = None
-    if record.provider in ("openai", "openai-compatible"):
-        from ..credentials import get_api_key
+    from ..jobs.from_settings import resume_key
 
-        key = get_api_key()
+    key = resume_key(record.provider)
     try:
         return _run_and_report(args, resume_id=args.job_id, api_key=key)
     except SpecError as error:

@@ -1,12 +1,9 @@
-"""GUI test helpers: an in-memory keyring, a window with a one-worker JobManager, drops."""
+"""GUI test helpers: a window with a one-worker JobManager, drops."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterator
 
-import keyring
-import keyring.backend
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
@@ -19,37 +16,6 @@ from taggenius_desktop.gui.app import TagGeniusApplication
 def qapp_cls():
     """pytest-qt builds the app's own QApplication subclass (it handles QFileOpenEvent)."""
     return TagGeniusApplication
-
-
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    """Keeps passwords in a dict: tests never touch the machine's keyring."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.passwords: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.passwords.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.passwords[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self.passwords.pop((service, username), None) is None:
-            raise keyring.errors.PasswordDeleteError("not stored")
-
-
-@pytest.fixture
-def memory_keyring() -> Iterator[MemoryKeyring]:
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    try:
-        yield backend
-    finally:
-        keyring.set_keyring(previous)
 
 
 @pytest.fixture
