@@ -26,7 +26,8 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
-from ..vocabulary.profile import ENERGY_MAX, ENERGY_MIN, SOURCE_USER, TagProfile
+from ..vocabulary.profile import ENERGY_MAX, ENERGY_MIN, MAX_VALUES_PER_CATEGORY, SOURCE_USER, TagProfile
+from ..writeback.options import COLOUR_PALETTE, rating_stars
 
 PROFILE_ROLE = Qt.ItemDataRole.UserRole + 1
 TRACK_ID_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -57,8 +58,7 @@ MULTI_FIELDS = {"sub_genres", "vibes", "situations", "components"}
 #: What the "Show" filter keeps.
 SHOW_ALL, SHOW_EDITED, SHOW_LOCKED, SHOW_MISSING = range(4)
 
-_COLOUR_NAMES = {"0xFF007F": "Pink", "0xFF0000": "Red", "0xFFA500": "Orange", "0xFFFF00": "Yellow",
-                 "0x00FF00": "Green", "0x25FDE9": "Aqua", "0x0000FF": "Blue", "0x660099": "Purple"}
+_COLOUR_NAMES = COLOUR_PALETTE
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +97,7 @@ def stars(rating: int) -> str:
 
 def _stars_of(raw: str | None) -> int:
     try:
-        return max(0, min(5, int(raw or 0) // 51))
+        return rating_stars(int(raw or 0))
     except ValueError:
         return 0
 
@@ -457,7 +457,7 @@ class ReviewModel(QAbstractTableModel):
         elif field == "era":
             new_value = str(value).strip() or None if value is not None else None
         else:
-            new_value = tuple(dict.fromkeys(_as_list(value)))[:3]
+            new_value = tuple(dict.fromkeys(_as_list(value)))[:MAX_VALUES_PER_CATEGORY]
         sources = dict(current.sources or {})
         sources[field] = SOURCE_USER
         return replace(current, **{field: new_value}, sources=sources)

@@ -54,6 +54,11 @@ COLOUR_RED = "0xFF0000"
 #: Rating attribute values for 0 to 5 stars; rekordbox accepts nothing else.
 RATING_VALUES: tuple[int, ...] = (0, 51, 102, 153, 204, 255)
 
+
+def rating_stars(value: int) -> int:
+    """The stars (0..5) rekordbox shows for a Rating value; in-between values round down."""
+    return max(0, min(len(RATING_VALUES) - 1, value // RATING_VALUES[1]))
+
 ENERGIES: tuple[int, ...] = tuple(range(ENERGY_MIN, ENERGY_MAX + 1))
 
 #: energy -> colour: 9-10 Pink, 8 Orange, 6-7 Yellow, 4-5 Green, 1-3 Aqua.
