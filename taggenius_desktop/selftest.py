@@ -183,9 +183,10 @@ def _check_output(record: JobRecord, source: Path, output: Path) -> str:
 
 def check_offline_job(sample: Path, out_dir: Path) -> str:
     from .jobs import build_tag_job
+    from .tagging.choice import Provider
 
     output = out_dir / "sample_offline.xml"
-    spec = build_tag_job(sample, output_path=output, level="recommended", provider="offline")
+    spec = build_tag_job(sample, output_path=output, level="recommended", provider=Provider.OFFLINE.value)
     record = _run_tag_job(spec)
     return f"{WORKERS} workers: " + _check_output(record, sample, output)
 
@@ -193,6 +194,7 @@ def check_offline_job(sample: Path, out_dir: Path) -> str:
 def check_openai_job(sample: Path, out_dir: Path) -> str:
     from .jobs import build_tag_job
     from .selftest_server import LoopbackResponder
+    from .tagging.choice import Provider
 
     output = out_dir / "sample_openai.xml"
     with LoopbackResponder(api_key=FAKE_API_KEY, models=(FAKE_MODEL,)) as server:
@@ -200,7 +202,7 @@ def check_openai_job(sample: Path, out_dir: Path) -> str:
             sample,
             output_path=output,
             level="recommended",
-            provider="openai",
+            provider=Provider.OPENAI.value,
             model=FAKE_MODEL,
             base_url=server.base_url,
             api_key=FAKE_API_KEY,

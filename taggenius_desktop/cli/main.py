@@ -16,6 +16,7 @@ from typing import Any, Sequence
 
 from .. import __version__
 from ..tagging.choice import PROVIDER_NAMES, Provider
+from ..vocabulary.profile import Level
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 COMMANDS = ("tag", "restore", "jobs", "cancel", "resume", "split")
@@ -50,7 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     tag = sub.add_parser("tag", help="tag a library (output next to it as NAME_tagged.xml)")
     tag.add_argument("library", metavar="LIBRARY.xml")
     tag.add_argument("-o", "--output", metavar="OUT.xml", help="where to write the tagged library")
-    tag.add_argument("--level", choices=("essential", "recommended", "detailed"), default="recommended",
+    tag.add_argument("--level", choices=[level.value for level in Level], default=Level.RECOMMENDED.value,
                      help="how many values per category are written: 1, 2 or 3 (default recommended)")
     tag.add_argument("--provider", choices=PROVIDER_NAMES,
                      help="offline (no key, no network), openai, or openai-compatible (Ollama, LM Studio, ...); "

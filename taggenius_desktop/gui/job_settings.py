@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..settings import LEVELS, Settings
+from ..settings import LEVELS, OFFLINE, Settings
 from . import icons, theme
 from .scope_tree import ScopeTree
 
@@ -35,7 +35,7 @@ LEVEL_HELP = {
     "detailed": "3 values per category: the fullest picture, longest comments.",
 }
 PROVIDER_CHOICES = (
-    ("offline", "Offline (free, no internet)"),
+    (OFFLINE, "Offline (free, no internet)"),
     ("openai", "OpenAI"),
     ("ollama", "Ollama (local)"),
     ("lm-studio", "LM Studio (local)"),
@@ -46,7 +46,7 @@ MODEL_SUGGESTIONS = {
     "ollama": ("llama3.1:8b", "qwen2.5:7b", "mistral-nemo"),
     "lm-studio": (),
     "custom": (),
-    "offline": (),
+    OFFLINE: (),
 }
 FIELDS = (
     ("genre", "Genre", "Primary genre and sub-genres"),
@@ -253,7 +253,7 @@ class JobSettingsPanel(QWidget):
         settings.level = self.level()
         settings.provider = self.provider()
         settings.model = self.model()
-        if settings.provider != "offline":
+        if settings.provider != OFFLINE:
             settings.llm_preset = settings.provider
         settings.write_modes = self.write_modes()
         settings.protect_red = self.protect_red.isChecked()
@@ -266,13 +266,13 @@ class JobSettingsPanel(QWidget):
         self.level_buttons[level].setChecked(True)
 
     def provider(self) -> str:
-        return self.provider_combo.currentData() or "offline"
+        return self.provider_combo.currentData() or OFFLINE
 
     def set_provider(self, provider: str) -> None:
         self.provider_combo.setCurrentIndex(max(0, self.provider_combo.findData(provider)))
 
     def model(self) -> str:
-        return self.model_combo.currentText().strip() if self.provider() != "offline" else ""
+        return self.model_combo.currentText().strip() if self.provider() != OFFLINE else ""
 
     def write_modes(self) -> dict[str, str]:
         return {name: (self.field_modes[name].currentData() if check.isChecked() else "keep")
@@ -331,9 +331,9 @@ class JobSettingsPanel(QWidget):
         elif self.model_combo.count():
             self.model_combo.setCurrentIndex(0)
         self.model_combo.blockSignals(False)
-        self.model_combo.setEnabled(provider != "offline")
+        self.model_combo.setEnabled(provider != OFFLINE)
         notes = {
-            "offline": "Tags from the metadata you already have (genre, BPM, key, Mixed In Key energy). "
+            OFFLINE: "Tags from the metadata you already have (genre, BPM, key, Mixed In Key energy). "
                        "Free, instant, private.",
             "openai": "Best tags. Needs an OpenAI API key (Settings). The estimate shows the cost first.",
             "ollama": "A model running on this computer with Ollama. Free, slower.",

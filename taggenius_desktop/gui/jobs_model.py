@@ -14,6 +14,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from ..store.jobs_log import JobRecord, Status
+from ..tagging.choice import Provider
 from . import theme
 
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -59,12 +60,12 @@ def format_eta(record: JobRecord, now: float | None = None) -> str:
 
 def format_tokens(record: JobRecord) -> str:
     if not record.input_tokens and not record.output_tokens:
-        return "—" if record.provider == "offline" else ""
+        return "—" if record.provider == Provider.OFFLINE else ""
     return f"{record.input_tokens:,} in / {record.output_tokens:,} out"
 
 
 def format_cost(record: JobRecord) -> str:
-    if record.provider == "offline":
+    if record.provider == Provider.OFFLINE:
         return "free"
     if not record.cost_usd:
         return "$0.00" if record.input_tokens else ""

@@ -31,7 +31,10 @@ from PySide6.QtWidgets import (
 from .. import APP_NAME, credentials, paths
 from ..settings import Settings, load_settings, save_settings
 from ..store.jobs_log import JobRecord, Status
-from ..tagging.choice import NO_OPENAI_KEY
+from ..jobs.from_settings import resume_key
+from ..settings import OFFLINE
+from ..tagging.choice import NO_OPENAI_KEY, Provider, TaggerChoice
+from ..writeback.plan import is_red
 from . import dialogs, icons, notifications, system, tasks
 from .banner import Banner
 from .bridge import JobBridge
@@ -78,7 +81,7 @@ def _pick_sample(library: Any) -> Any | None:
     """A track worth previewing: one with a genre and a title, else the first."""
     tracks = library.tracks
     for track in tracks[:500]:
-        if track.attrs.get("Genre") and track.attrs.get("Name") and track.attrs.get("Colour", "") != "0xFF0000":
+        if track.attrs.get("Genre") and track.attrs.get("Name") and not is_red(track.attrs):
             return track
     return tracks[0] if tracks else None
 
@@ -453,7 +456,7 @@ class MainWindow(QMainWindow):
         self._analysis_generation += 1
         generation = self._analysis_generation
         library = self.library
-        offline = spec.provider.provider == "offline"
+        offline = TaggerChoice.of(spec.provider).is_offline
         self.summary.set_cached(None)
         self.summary.set_estimate(None, "Estimating…")
 
@@ -546,7 +549,7 @@ class MainWindow(QMainWindow):
             return
         self.review.model.set_proposals(proposals, search)
         total = self.review.model.track_count()
-        if self.job_settings.provider() == "offline":
+        if self.job_settings.provider() == OFFLINE:
             text = "Proposals from the offline tagger. Edit any cell, tick Lock to keep a track as it is."
         elif len(proposals) < total:
             text = (f"{len(proposals):,} of {total:,} tracks have AI tags from earlier runs; the others get "
@@ -587,8 +590,8 @@ class MainWindow(QMainWindow):
         self.job_settings.store_settings(self.settings)
         settings = self.settings
         provider = settings.job_provider
-        api_key = credentials.get_api_key() if provider == "openai" else None
-        if provider == "openai" and not api_key and not for_estimate:
+        api_key = credentials.get_api_key() if provider == Provider.OPENAI else None
+        if provider == Provider.OPENAI and not api_key and not for_estimate:
             raise SpecError(f"{NO_OPENAI_KEY} Open Settings (Ctrl+,) to enter one, or choose Offline.")
         if settings.provider == "custom" and not settings.effective_base_url:
             raise SpecError("Set the address of your server in Settings (AI > Address), e.g. http://localhost:8080/v1.")
@@ -603,7 +606,7 @@ class MainWindow(QMainWindow):
             output,
             level=self.job_settings.level(),
             provider=provider,
-            model=self.job_settings.model() if provider != "offline" else "",
+            model=self.job_settings.model() if provider != Provider.OFFLINE else "",
             base_url=settings.effective_base_url,
             api_key=api_key,
             batch_size=settings.batch_size or None,
@@ -685,7 +688,7 @@ class MainWindow(QMainWindow):
         self._show_status(f"Cancelling job {job_id}…")
 
     def _key_for(self, record: JobRecord | None) -> str | None:
-        return credentials.get_api_key() if record is not None and record.provider == "openai" else None
+        return resume_key(record.provider) if record is not None else None
 
     def resume_job(self, job_id: int) -> None:
         from ..jobs import SpecError
@@ -711,7 +714,7 @@ class MainWindow(QMainWindow):
         if self.settings.notify_when_done and not self.isActiveWindow() and not self._closing:
             notifications.show_notification(APP_NAME, text, self.windowIcon(), error=record.status == Status.FAILED)
         if (record.status == Status.COMPLETED and record.job_type == "tag" and self.library_path is not None
-                and record.provider != "offline"
+                and record.provider != Provider.OFFLINE
                 and Path(record.input_file_path) == self.library_path.absolute()):
             self.refresh_proposals()  # the cache now holds this job's tags
 

@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
 )
 
 from .. import credentials
-from ..settings import PROVIDER_PRESETS, Settings
-from ..tagging.choice import NO_OPENAI_KEY
+from ..settings import OFFLINE, PROVIDER_PRESETS, Settings
+from ..tagging.choice import NO_OPENAI_KEY, Provider
 from . import dialogs, icons, tasks, theme
 
 log = logging.getLogger(__name__)
@@ -64,7 +64,7 @@ def _list_models_check(provider: str, base_url: str | None, model: str, api_key:
     from ..tagging.llm.config import LOCAL_PLACEHOLDER_KEY, LLMConfig, OPENAI_BASE_URL
     from ..tagging.llm.errors import classify
 
-    if provider == "openai" and not api_key:
+    if provider == Provider.OPENAI and not api_key:
         return False, f"{NO_OPENAI_KEY} Enter it above and press Save Key."
     config = LLMConfig(provider=provider, model=model or "unknown", base_url=base_url, api_key=api_key)
     client = openai.OpenAI(
@@ -79,7 +79,7 @@ def _list_models_check(provider: str, base_url: str | None, model: str, api_key:
         return False, classify(exc, config).reason
     finally:
         client.close()
-    where = "OpenAI" if provider == "openai" else config.effective_base_url
+    where = "OpenAI" if provider == Provider.OPENAI else config.effective_base_url
     if model and names and model not in names:
         sample = ", ".join(names[:5])
         return False, f"Connected to {where}, but it has no model “{model}”. It offers: {sample}."
@@ -274,7 +274,7 @@ class SettingsDialog(QDialog):
         if preset == "custom":
             settings.base_url = self.base_url_edit.text().strip()
         settings.model = self.model_edit.text().strip()
-        if settings.provider != "offline":
+        if settings.provider != OFFLINE:
             settings.provider = preset
         settings.concurrency = self.concurrency_spin.value()
         settings.batch_size = self.batch_spin.value()
@@ -342,7 +342,7 @@ class SettingsDialog(QDialog):
             return
         model = self.model_edit.text().strip()
         typed = self.key_edit.text().strip()
-        api_key = typed or (credentials.get_api_key() if provider == "openai" else None)
+        api_key = typed or (credentials.get_api_key() if provider == Provider.OPENAI else None)
         self._test_generation += 1
         generation = self._test_generation
         self.test_button.setEnabled(False)

@@ -58,6 +58,7 @@ from ..vocabulary.profile import (
     TrackInfo,
 )
 from .base import IsCancelled, ResultSink, TagResult, Tagger
+from .choice import Provider
 
 #: Bumped when the rules in this module change (the data files have their own version).
 RULES_VERSION = "1"
@@ -620,7 +621,7 @@ def profile_for(track: TrackInfo, vocab: Vocabulary | None = None) -> TagProfile
 class OfflineTagger(Tagger):
     """Tags from metadata alone: instant, free, deterministic; never cached."""
 
-    name = "offline"
+    name = Provider.OFFLINE.value
     uses_cache = False
 
     def __init__(self, vocab: Vocabulary | None = None) -> None:
