@@ -167,7 +167,7 @@ def _check_output(record: JobRecord, source: Path, output: Path) -> str:
     eligible = [i for i in range(len(before)) if i not in protected]
     tagged = [i for i in eligible if TAG_BLOCK_MARK in after[i].get("Comments", "")]
     _expect(
-        tagged and len(tagged) >= len(eligible) - record.skipped,
+        bool(tagged) and len(tagged) >= len(eligible) - record.skipped,
         f"only {len(tagged)} of {len(eligible)} tracks carry a Tag Genius block ({record.skipped} skipped)",
     )
     genreless = [after[i].get("TrackID", "?") for i in tagged if not after[i].get("Genre", "").strip()]
@@ -227,7 +227,7 @@ def check_keyring() -> tuple[str, str]:
     # keyring discovers its backends through entry points: without the copied package
     # metadata a frozen build silently falls back to "no keyring" on every OS.
     registered = sorted(ep.name for ep in entry_points(group="keyring.backends"))
-    _expect(registered, "no keyring backends registered (keyring's package metadata is missing)")
+    _expect(bool(registered), "no keyring backends registered (keyring's package metadata is missing)")
     backend = keyring.get_keyring()
     name = f"{type(backend).__module__}.{type(backend).__qualname__}"
     priority = getattr(backend, "priority", "?")

@@ -10,7 +10,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
 
 from tests.support.fake_openai import FakeOpenAIServer
 from taggenius_desktop.jobs import JobManager, build_split_job, build_tag_job
@@ -53,7 +52,7 @@ def test_three_concurrent_jobs_lose_nothing(tmp_path):
     with JobManager(workers=2) as manager:
         ids = [manager.submit(build_tag_job(lib)) for lib in libraries]
         records = [manager.wait(job_id, timeout=120) for job_id in ids]
-    for lib, record in zip(libraries, records):
+    for lib, record in zip(libraries, records, strict=True):
         assert record.status == Status.COMPLETED, record.error
         assert record.tracks_done == record.tracks_total == len(read_library(lib).tracks)
         assert len(read_library(record.output_file_path).tracks) == record.tracks_total

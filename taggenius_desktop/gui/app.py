@@ -83,7 +83,7 @@ def create_application(argv: Sequence[str] | None = None) -> QApplication:
 
     window_icon = icons.app_icon()
     if not window_icon.isNull():
-        app.setWindowIcon(window_icon)
+        QApplication.setWindowIcon(window_icon)
     return app  # type: ignore[return-value]
 
 

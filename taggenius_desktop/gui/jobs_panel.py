@@ -180,7 +180,7 @@ class JobsPanel(QWidget):
         self.open_action.setEnabled(has_output)
         self.reveal_action.setEnabled(has_output)
         text = details_text(record) if record and record.status in (*RESUMABLE, Status.COMPLETED) else ""
-        if text:
+        if text and record is not None:
             colour = theme.status_colour(record.status).name() if record.status in (Status.FAILED, Status.INTERRUPTED) \
                 else self.palette().color(QPalette.ColorRole.WindowText).name()
             self.details.setStyleSheet(f"color: {colour};")

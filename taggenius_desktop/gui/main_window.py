@@ -461,27 +461,16 @@ class MainWindow(QMainWindow):
         self.summary.set_estimate(None, "Estimating…")
 
         def work() -> dict[str, Any]:
-            result: dict[str, Any] = {"generation": generation, "offline": offline}
-            try:
-                from ..jobs.estimate import estimate_job
-            except ImportError:
-                estimate_job = None
-            if estimate_job is not None:
-                estimate = estimate_job(spec, library)
-                result["estimate"] = estimate
-                result["cached"] = estimate.get("tracks_cached")
-                return result
-            result["estimate_note"] = "The estimate is not available in this version."
-            if not offline:
-                from ..jobs.review import count_cached
-                from ..store import connect
+            from ..jobs.estimate import estimate_job
+            from ..store import connect
 
-                conn = connect(self._db_path)
-                try:
-                    result["cached"] = count_cached(library, spec, conn)
-                finally:
-                    conn.close()
-            return result
+            conn = connect(self._db_path)  # this window's database, not the default one
+            try:
+                estimate = estimate_job(spec, library, conn)
+            finally:
+                conn.close()
+            return {"generation": generation, "offline": offline, "estimate": estimate,
+                    "cached": estimate.get("tracks_cached")}
 
         tasks.run_task(work, self._estimate_ready, lambda exc: self._estimate_failed(generation, exc))
 
@@ -813,7 +802,7 @@ class MainWindow(QMainWindow):
                 event.ignore()
                 return
         self._closing = True
-        self.settings.window_geometry = bytes(self.saveGeometry().toBase64()).decode("ascii")
+        self.settings.window_geometry = bytes(self.saveGeometry().toBase64().data()).decode("ascii")
         self.job_settings.store_settings(self.settings)
         self._save_settings()
         # Jobs still running are stopped so the next launch offers them for resuming.

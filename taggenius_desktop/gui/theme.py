@@ -73,7 +73,7 @@ def is_dark() -> bool:
     app = QGuiApplication.instance()
     if app is None:
         return False
-    return app.palette().color(QPalette.ColorRole.Window).lightness() < 128
+    return bool(QGuiApplication.palette().color(QPalette.ColorRole.Window).lightness() < 128)
 
 
 class ThemeController(QObject):

@@ -47,11 +47,3 @@ def propose(
     hits = partition(conn, infos, key).hits
     return {tid: Proposal(tid, profile, ORIGIN_CACHE) for tid, profile in hits.items()}
 
-
-def count_cached(library: Library, spec: TagJobSpec, conn: sqlite3.Connection) -> int:
-    """How many of the library's tracks already have tags cached for the spec's provider."""
-    key = TaggerChoice.of(spec.provider).cache_key()
-    if key is None:
-        return 0
-    infos = {t.track_id: TrackInfo.from_attributes(t.attrs) for t in library.tracks}
-    return len(partition(conn, infos, key).hits)

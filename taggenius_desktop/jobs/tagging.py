@@ -255,7 +255,8 @@ def _tag_chunks(run: _TagRun) -> None:
         def on_results(results: list[TagResult]) -> None:
             for result in results:
                 if count(result):
-                    apply(result.track_id, chunk_attrs[result.track_id], result.profile)  # type: ignore[arg-type]
+                    # Called only during this iteration's tag() below, so this chunk's attrs.
+                    apply(result.track_id, chunk_attrs[result.track_id], result.profile)  # type: ignore[arg-type]  # noqa: B023
             reporter.tick()
 
         tagger.tag(infos, on_results, reporter.is_cancelled)

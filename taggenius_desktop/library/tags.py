@@ -201,7 +201,8 @@ def lxml_attributes(tag: bytes) -> list[tuple[str, str]]:
     if not tag.endswith(b"/>"):
         tag = tag[:-1] + b"/>"
     element = etree.fromstring(tag, fragment_parser())
-    return element.items()
+    items: list[tuple[str, str]] = element.items()
+    return items
 
 
 def read_attributes(tag: bytes) -> dict[str, str]:
@@ -221,7 +222,7 @@ def read_attributes(tag: bytes) -> dict[str, str]:
             # Line ends outside the name parts sit inside values: XML normalises those.
             if "&" in text or "\t" in text or text.count("\n") + text.count("\r") != line_ends:
                 values = _split_unescaped('"'.join(values))
-            return dict(zip(layout.names, values))
+            return dict(zip(layout.names, values, strict=False))
     return dict(lxml_attributes(tag))
 
 
@@ -286,7 +287,7 @@ def rewrite_tag(
     if added:
         layout = layout.extended(tuple(added))
     if removed:
-        values = [value for name, value in zip(layout.names, values) if name not in removed]
+        values = [value for name, value in zip(layout.names, values, strict=False) if name not in removed]
         layout = layout.without(frozenset(removed))
     return join_wrapped(layout, values, line_prefix, newline)
 

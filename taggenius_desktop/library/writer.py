@@ -30,7 +30,7 @@ from .rbformat import INDENT_STEP, XML_DECLARATION, escape_attribute, format_sta
 from .scan import line_prefix
 from .tags import rewrite_tag
 
-Write = Callable[[bytes], object]
+Write = Callable[[bytes | memoryview], object]
 
 _BUFFER_SIZE = 1 << 20
 

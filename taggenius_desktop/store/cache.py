@@ -109,7 +109,7 @@ class _transaction:
         self.conn.execute("BEGIN IMMEDIATE")
         return self.conn
 
-    def __exit__(self, exc_type, exc, tb) -> None:
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
         self.conn.execute("COMMIT" if exc_type is None else "ROLLBACK")
 
 

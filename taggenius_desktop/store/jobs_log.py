@@ -108,7 +108,8 @@ def insert_job(conn: sqlite3.Connection, values: Mapping[str, Any]) -> int:
     names = ", ".join(row)
     marks = ", ".join("?" for _ in row)
     cur = conn.execute(f"INSERT INTO processing_log ({names}) VALUES ({marks})", list(row.values()))
-    return int(cur.lastrowid)
+    assert cur.lastrowid is not None  # an INSERT always sets it
+    return cur.lastrowid
 
 
 def update_job(conn: sqlite3.Connection, job_id: int, **values: Any) -> None:

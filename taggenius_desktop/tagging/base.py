@@ -8,7 +8,7 @@ batch) so a kill loses at most the requests in flight.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable, Sequence
 
 from ..vocabulary.profile import TagProfile, TrackInfo
@@ -84,5 +84,5 @@ class Tagger(ABC):
         ``on_results`` is always called from the thread that called ``tag``.
         """
 
-    def close(self) -> None:  # pragma: no cover - default has nothing to release
+    def close(self) -> None:  # noqa: B027 - optional hook: the default has nothing to release
         """Release connections and threads."""

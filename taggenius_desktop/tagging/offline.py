@@ -179,7 +179,7 @@ class OfflineRules:
         self.vocab = vocab
         self.genres = vocab.genres
         rules = vocab.offline_rules
-        self._tempo_table = tuple((float(lo), float(hi), name) for lo, hi, name in rules["tempo_fallback"])
+        self._tempo_table: tuple[tuple[float, float, str], ...] = tuple((float(lo), float(hi), name) for lo, hi, name in rules["tempo_fallback"])
         self._default_genre: str = rules["default_genre"]
         self._title_stopwords = frozenset(genre_key(w) for w in rules.get("title_genre_stopwords", ()))
         words = {genre_key(w): int(step) for w, step in rules.get("energy_words", {}).items()}
@@ -229,12 +229,12 @@ class OfflineRules:
         bpm = track.bpm
         if not 0.0 < bpm < 1000.0:  # 0, negative, NaN or absurd: unknown
             bpm = 0.0
+        decision: _GenreDecision
         if entry.__class__ is _Weak:
             location = track.location
             folder = self._folder_genres(location) if location else _NONE
-            decision = entry.fallbacks.get((version.genres, folder, int(bpm + 0.5)))  # type: ignore[union-attr]
-            if decision is None:
-                decision = self._fallback(entry, version.genres, folder, bpm)  # type: ignore[arg-type]
+            taken = entry.fallbacks.get((version.genres, folder, int(bpm + 0.5)))
+            decision = taken if taken is not None else self._fallback(entry, version.genres, folder, bpm)
         else:
             decision = entry  # type: ignore[assignment]
 
@@ -311,7 +311,8 @@ class OfflineRules:
         profile_key = (decision, energy, energy_source, vibes, components, era)
         profile = self._profile_memo.get(profile_key)
         if profile is None:
-            profile = self._build(decision, energy, energy_source, vibes, components, era)
+            # The memos hold exactly these types (one dict of object values serves both).
+            profile = self._build(decision, energy, energy_source, vibes, components, era)  # type: ignore[arg-type]
             if len(self._profile_memo) < 500_000:
                 self._profile_memo[profile_key] = profile
         return profile

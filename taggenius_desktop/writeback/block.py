@@ -183,7 +183,8 @@ def _reductions(content: BlockContent) -> list[tuple[BlockContent, str]]:
     for category, label in (("vibes", "Vibe"), ("situations", "Sit")):
         values = getattr(current, category)
         if values:
-            current = replace(current, **{category: ()})
+            emptied: dict[str, Any] = {category: ()}
+            current = replace(current, **emptied)
             steps.append((current, f"{label}: {values[0]}"))
     return steps
 

@@ -171,7 +171,8 @@ class WriteOptions:
         return (WriteOptions.from_dict, (self.to_dict(),))
 
     def mode(self, option_name: str) -> WriteMode:
-        return getattr(self, option_name)
+        mode: WriteMode = getattr(self, option_name)
+        return mode
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe form (map keys become strings, as JSON requires)."""

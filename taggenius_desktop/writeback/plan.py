@@ -68,7 +68,7 @@ class WritePlan:
 
 def _check_list_value(value: object, what: str) -> str:
     if value.__class__ is str and value in _SAFE_LIST_VALUES:  # vocabulary terms, over and over
-        return value  # type: ignore[return-value]
+        return value
     # Genre and Grouping are ", "-joined lists: a comma inside a value would split it.
     if not isinstance(value, str) or not value or value != value.strip() or _UNSAFE_LIST_VALUE.search(value):
         raise ValueError(f"{what} {value!r} cannot be written")
@@ -148,7 +148,7 @@ class _Derived(NamedTuple):
 # fewer distinct profiles than tracks exist (same genre, energy, era, components), so
 # validating and formatting once per distinct profile removes most of the cost. The key
 # is the profile's written content (``sources`` do not change what is written).
-_DERIVED: dict[tuple, tuple[WriteOptions, _Derived]] = {}
+_DERIVED: dict[tuple[object, ...], tuple[WriteOptions, _Derived]] = {}
 _DERIVED_MAX = 20_000
 # A second, cheaper level in front of it: taggers hand out the same TagProfile object for
 # tracks with the same outcome (the offline tagger shares them), so the object's identity
@@ -175,7 +175,7 @@ def _derive(profile: TagProfile, options: WriteOptions) -> _Derived:
 def _derive_by_content(profile: TagProfile, options: WriteOptions) -> _Derived:
     # id(options), checked by identity below: hashing WriteOptions costs more than the
     # whole plan, and one job uses one options object.
-    key = (
+    key: tuple[object, ...] = (
         id(options),
         profile.primary_genre,
         profile.sub_genres,
@@ -186,10 +186,11 @@ def _derive_by_content(profile: TagProfile, options: WriteOptions) -> _Derived:
         profile.components,
         profile.era,
     )
+    cacheable = True
     try:
         hit = _DERIVED.get(key)
     except TypeError:  # an unhashable value (a list instead of a tuple): no cache
-        hit, key = None, None
+        hit, cacheable = None, False
     if hit is not None and hit[0] is options:
         return hit[1]
     n = options.level.values_per_category
@@ -202,7 +203,7 @@ def _derive_by_content(profile: TagProfile, options: WriteOptions) -> _Derived:
     rating = rating_value(profile.energy, options)
     block = format_block(content)
     derived = _Derived(genre, grouping, content, colour, rating, block, comment_length(block))
-    if key is not None:
+    if cacheable:
         if len(_DERIVED) >= _DERIVED_MAX:
             _DERIVED.clear()
         _DERIVED[key] = (options, derived)
