@@ -67,7 +67,3 @@ def job_for_output_hash(conn: sqlite3.Connection, sha256: str) -> int | None:
         (sha256,),
     ).fetchone()
     return int(row[0]) if row else None
-
-
-def has_any(conn: sqlite3.Connection, job_id: int) -> bool:
-    return conn.execute("SELECT 1 FROM track_originals WHERE job_id = ?", (job_id,)).fetchone() is not None
