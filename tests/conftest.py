@@ -32,6 +32,16 @@ def memory_keyring() -> Iterator[MemoryKeyring]:
     yield from installed(MemoryKeyring())  # type: ignore[misc]
 
 
+@pytest.fixture
+def clean_caches() -> Iterator[None]:
+    """The core's module-level memos empty before and after the test."""
+    from taggenius_desktop.caches import reset_caches
+
+    reset_caches()
+    yield
+    reset_caches()
+
+
 def _fixture_files(subdir: str | None = None) -> list[Path]:
     folder = SHARED_FIXTURES / subdir if subdir else SHARED_FIXTURES
     return sorted(folder.glob("*.xml")) if folder.is_dir() else []

@@ -17,7 +17,7 @@ renamed over the target: a crash leaves the old file or the new one, never half 
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
 from contextlib import suppress
 from pathlib import Path
 from typing import Callable
@@ -82,19 +82,23 @@ def _check_output_path(lib: Library, out: Path) -> None:
         raise LibraryError(out, "is the input library; Tag Genius never writes over its input, choose another file")
 
 
-def _umask() -> int:
-    # Read once at import: os.umask can only be read by setting it.
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-_FILE_MODE = 0o666 & ~_umask()
+def _create_temp(out: Path) -> tuple[int, str]:
+    """A new, exclusive temp file next to ``out``, created with mode 0666 so the OS applies
+    the umask in force, exactly as for any file the user saves (tempfile.mkstemp would make
+    it 0600, and reading the umask means setting it, process-wide)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    for _ in range(100):
+        name = str(out.parent / f".{out.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            return os.open(name, flags, 0o666), name
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary name next to {out.name}")
 
 
 def _atomic_write(out: Path, produce: Callable[[Write], None]) -> None:
     try:
-        handle, temp_name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
+        handle, temp_name = _create_temp(out)
     except OSError as exc:
         raise LibraryError(out, f"cannot be written ({exc.strerror or exc})") from None
     try:
@@ -102,7 +106,6 @@ def _atomic_write(out: Path, produce: Callable[[Write], None]) -> None:
             produce(stream.write)
             stream.flush()
             os.fsync(stream.fileno())
-        os.chmod(temp_name, _FILE_MODE)
         os.replace(temp_name, out)
     except BaseException as exc:
         with suppress(OSError):

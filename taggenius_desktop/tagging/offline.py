@@ -37,6 +37,7 @@ import re
 from urllib.parse import unquote
 from typing import Any, Sequence
 
+from ..caches import register
 from ..vocabulary import Vocabulary, load_vocabulary, validate_profile
 from ..vocabulary import profile as _profile_module
 from ..vocabulary.genres import GenreAttributes, genre_key
@@ -591,7 +592,7 @@ def _biggest_mover(tempo: int, title: int, genre_hints: int, comment: int) -> st
     return source if size else SOURCE_GENRE_DEFAULT
 
 
-_RULES: dict[str, OfflineRules] = {}
+_RULES: dict[str, OfflineRules] = register("tagging.offline.rules", {})
 
 
 def rules_for(vocab: Vocabulary | None = None) -> OfflineRules:

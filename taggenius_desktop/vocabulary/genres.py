@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Iterable, Mapping
 
+from ..caches import registered
 from .text import fix_mojibake, fold
 
 SEPARATORS = "/;,|()"
@@ -399,6 +400,7 @@ class GenreMap:
         return tuple(dict.fromkeys(found))
 
 
+@registered("vocabulary.genres.closest")
 @lru_cache(maxsize=4096)
 def _closest(word: str, candidates: tuple[str, ...]) -> str:
     match = difflib.get_close_matches(word, candidates, n=1, cutoff=0.84)

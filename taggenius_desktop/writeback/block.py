@@ -35,6 +35,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
+from ..caches import register
 from ..vocabulary.profile import ENERGY_MAX, ENERGY_MIN
 
 COMMENT_LIMIT = 255
@@ -102,7 +103,7 @@ def _check_block_value(value: Any, category: str) -> None:
 
 
 #: values that passed _check_block_value (the check depends on the value alone)
-_SAFE_VALUES: set[str] = set()
+_SAFE_VALUES: set[str] = register("writeback.block.safe_values", set())
 
 
 def comment_length(text: str) -> int:

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Mapping, NamedTuple
 
+from ..caches import register, registered
 from ..vocabulary.profile import TagProfile
 from .block import (
     COMMENT_LIMIT,
@@ -78,7 +79,7 @@ def _check_list_value(value: object, what: str) -> str:
 
 
 #: values that passed _check_list_value (the check depends on the value alone)
-_SAFE_LIST_VALUES: set[str] = set()
+_SAFE_LIST_VALUES: set[str] = register("writeback.plan.safe_list_values", set())
 
 
 def _distinct(values: tuple[str, ...], exclude: str) -> list[str]:
@@ -148,13 +149,13 @@ class _Derived(NamedTuple):
 # fewer distinct profiles than tracks exist (same genre, energy, era, components), so
 # validating and formatting once per distinct profile removes most of the cost. The key
 # is the profile's written content (``sources`` do not change what is written).
-_DERIVED: dict[tuple[object, ...], tuple[WriteOptions, _Derived]] = {}
+_DERIVED: dict[tuple[object, ...], tuple[WriteOptions, _Derived]] = register("writeback.plan.derived", {})
 _DERIVED_MAX = 20_000
 # A second, cheaper level in front of it: taggers hand out the same TagProfile object for
 # tracks with the same outcome (the offline tagger shares them), so the object's identity
 # finds the derived values without building and hashing the content key. The entry holds
 # the profile itself, so its id cannot be reused by another object while it is cached.
-_BY_IDENTITY: dict[int, tuple[TagProfile, WriteOptions, _Derived]] = {}
+_BY_IDENTITY: dict[int, tuple[TagProfile, WriteOptions, _Derived]] = register("writeback.plan.by_identity", {})
 #: a 100,000-track library has some 25,000 distinct offline profiles: all should fit, or
 #: clearing the map sends look-ups down the content path again (correct, only slower);
 #: bounded because LLM profiles are one object per track and are held here until cleared
@@ -210,6 +211,7 @@ def _derive_by_content(profile: TagProfile, options: WriteOptions) -> _Derived:
     return derived
 
 
+@registered("writeback.plan.placed_blocks")
 @lru_cache(maxsize=8192)
 def _place_block_cached(comments: str, content: BlockContent) -> PlacedComments:
     # Many tracks share a comment (empty, or a label's boilerplate) and a block content.

@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
+from ...caches import registered
 from ...vocabulary import Vocabulary
 from ...vocabulary.profile import ENERGY_MAX, ENERGY_MIN, MAX_VALUES_PER_CATEGORY
 
@@ -25,6 +26,7 @@ def _enum_list(values: list[str] | tuple[str, ...]) -> dict[str, Any]:
     return {"type": "array", "items": {"type": "string", "enum": list(values)}, "maxItems": MAX_VALUES_PER_CATEGORY}
 
 
+@registered("tagging.llm.response_format")
 @lru_cache(maxsize=8)
 def response_format(vocab: Vocabulary) -> dict[str, Any]:
     """The ``response_format`` argument; identical bytes for every request of a vocabulary.
