@@ -35,7 +35,7 @@ def make_library(n: int, path: Path) -> Path:
     try:
         from generate_library import generate_library
     except ImportError:  # a plain library is enough when the realistic generator is absent
-        from tests.libraries import track_xml, write_library
+        from tests.support.libraries import track_xml, write_library
 
         return write_library(path, tracks=[track_xml(i) for i in range(1, n + 1)])
     return generate_library(n, path)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Callable, Iterator
 
 import pytest
 
+from tests.support.fake_openai import FakeOpenAIServer
 from tests.support.keyring import MemoryKeyring, installed
 
 # Before anything imports Qt: no screen here, and tests must never need one.
@@ -30,6 +31,22 @@ def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
 def memory_keyring() -> Iterator[MemoryKeyring]:
     """An empty in-memory keyring for the test; the previous backend comes back after it."""
     yield from installed(MemoryKeyring())  # type: ignore[misc]
+
+
+@pytest.fixture
+def fake_openai() -> Iterator[Callable[..., FakeOpenAIServer]]:
+    """``server = fake_openai(**faults)``: a started fault-injecting OpenAI server on
+    127.0.0.1 (see tests/support/fake_openai.py), stopped when the test ends."""
+    servers: list[FakeOpenAIServer] = []
+
+    def start(**faults: Any) -> FakeOpenAIServer:
+        server = FakeOpenAIServer(**faults).start()
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ import pytest
 from taggenius_desktop import __version__
 from taggenius_desktop.cli.main import run_cli, wants_gui
 from tests.conftest import PROJECT_ROOT, pristine_params, robustness_params
-from tests.libraries import bad_inputs, track_xml, write_library
+from tests.support.libraries import bad_inputs, track_xml, write_library
 
 
 def _run(capsys, *args: str) -> tuple[int, str, str]:

@@ -118,15 +118,15 @@ def test_cache_partition_follows_provider_and_model_not_the_address() -> None:
 
 
 
-def test_the_cli_never_sends_the_openai_key_to_a_local_server(tmp_path, monkeypatch, capsys, memory_keyring) -> None:
+def test_the_cli_never_sends_the_openai_key_to_a_local_server(tmp_path, monkeypatch, capsys, memory_keyring,
+                                                              fake_openai) -> None:
     from taggenius_desktop.cli.main import run_cli
-    from tests.libraries import write_library
-    from tests.support.fake_openai import FakeOpenAIServer
+    from tests.support.libraries import write_library
 
     monkeypatch.setenv("OPENAI_API_KEY", SECRET)  # the keyring is empty: the key comes from the environment
     library = write_library(tmp_path / "lib.xml", n=4)
-    with FakeOpenAIServer() as server:
-        code = run_cli(["tag", str(library), "--base-url", server.base_url, "--model", "gpt-4o-mini", "--json"])
-        sent = list(server.authorization_headers)
+    server = fake_openai()
+    code = run_cli(["tag", str(library), "--base-url", server.base_url, "--model", "gpt-4o-mini", "--json"])
+    sent = list(server.authorization_headers)
     assert code == 0, capsys.readouterr().err
     assert sent and not any(SECRET in header for header in sent)

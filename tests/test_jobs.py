@@ -17,7 +17,7 @@ from taggenius_desktop.library import read_library
 from taggenius_desktop.store import connect, jobs_log
 from taggenius_desktop.store.jobs_log import Status
 from tests.conftest import PROJECT_ROOT
-from tests.libraries import write_library
+from tests.support.libraries import write_library
 
 FAKE_MODEL = "gpt-4o-mini"
 

@@ -9,7 +9,7 @@ import pytest
 
 from taggenius_desktop.library import LibraryError, read_library, write_library
 from taggenius_desktop.library import writer as writer_module
-from tests.test_library_support import library_xml, track_attrs, write_file
+from tests.support.libraries import library_xml, track_attrs, write_file
 
 GOOD = library_xml([track_attrs("1"), track_attrs("2")], [("P", ["1"], 0)])
 LOL = b"".join(

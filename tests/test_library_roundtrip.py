@@ -11,7 +11,7 @@ from taggenius_desktop.library.reader import _read_tree
 from taggenius_desktop.library.scan import line_prefix
 from taggenius_desktop.library.tags import rewrite_tag
 from tests.conftest import pristine_params, robustness_params
-from tests.test_library_support import library_xml, lxml_tracks, snapshot, track_attrs, write_file
+from tests.support.libraries import library_xml, lxml_tracks, snapshot, track_attrs, write_file
 
 
 @pytest.mark.parametrize("export", pristine_params())

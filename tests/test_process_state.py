@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import PROJECT_ROOT
-from tests.libraries import write_library
+from tests.support.libraries import write_library
 
 _IMPORT_EVERY_CORE_MODULE = """
 import os, pkgutil, importlib

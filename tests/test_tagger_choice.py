@@ -15,7 +15,7 @@ from taggenius_desktop.store import connect
 from taggenius_desktop.tagging.choice import PROVIDER_NAMES, Provider, TaggerChoice
 from taggenius_desktop.tagging.offline import OfflineTagger
 from taggenius_desktop.vocabulary.profile import TagProfile, TrackInfo
-from tests.libraries import write_library
+from tests.support.libraries import write_library
 
 
 def _choice(provider: str, **fields: object) -> TaggerChoice:

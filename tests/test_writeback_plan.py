@@ -18,7 +18,7 @@ from taggenius_desktop.writeback import (
     preview,
     strip_blocks,
 )
-from tests.test_writeback_support import FULL_PROFILE, apply, random_profile, random_text
+from tests.support.profiles import FULL_PROFILE, apply, random_profile, random_text
 
 RED = "0xFF0000"
 ALL_REPLACE = WriteOptions(genre="replace", comments="replace", colour="replace", rating="replace", grouping="replace")

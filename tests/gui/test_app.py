@@ -15,7 +15,7 @@ from taggenius_desktop.gui import system
 from taggenius_desktop.gui.app import TagGeniusApplication, library_argument
 from taggenius_desktop.gui.help import IMPORT_STEPS_HTML, ImportHelpDialog, diagnostics_text
 from taggenius_desktop.settings import Settings
-from tests.libraries import write_library
+from tests.support.libraries import write_library
 
 
 def test_file_open_events_are_queued_until_the_window_is_ready(qapp, qtbot, tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from taggenius_desktop.gui.jobs_model import COL_TRACKS, PERCENT_ROLE
 from taggenius_desktop.settings import Settings
 from taggenius_desktop.store import connect, jobs_log
 from taggenius_desktop.store.jobs_log import Status
-from tests.libraries import write_library
+from tests.support.libraries import write_library
 
 
 def _server_settings(server: FakeOpenAIServer, **extra) -> Settings:  # noqa: ANN003
