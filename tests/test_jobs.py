@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 
 from tests.support.fake_openai import FakeOpenAIServer
 from taggenius_desktop.jobs import JobManager, build_split_job, build_tag_job
@@ -114,6 +115,7 @@ def _tag_command(library: Path, output: Path, base_url: str) -> list[str]:
             "--batch-size", "2", "--concurrency", "1"]
 
 
+@pytest.mark.slow
 def test_sigkill_half_way_then_resume_gives_the_same_bytes(tmp_path, monkeypatch):
     library = write_library(tmp_path / "lib.xml", n=30)
     reference = tmp_path / "reference.xml"
@@ -157,6 +159,7 @@ def test_sigkill_half_way_then_resume_gives_the_same_bytes(tmp_path, monkeypatch
     assert resumed_output.read_bytes() == reference.read_bytes()
 
 
+@pytest.mark.slow
 def test_progress_is_visible_while_running(tmp_path):
     library = write_library(tmp_path / "lib.xml", n=20)
     with FakeOpenAIServer(latency_per_request=0.3) as server:
@@ -184,6 +187,7 @@ def _files_under(folder: Path) -> list[Path]:
     return [p for p in folder.rglob("*") if p.is_file()]
 
 
+@pytest.mark.slow
 def test_llm_job_caches_results_and_never_leaks_the_key(tmp_path, isolated_home):
     library = write_library(tmp_path / "lib.xml", n=25)
     with FakeOpenAIServer(api_key=SECRET_KEY) as server:
@@ -228,6 +232,7 @@ def test_rejected_key_fails_the_job_at_once_with_plain_words(tmp_path, isolated_
     assert not Path(spec.output_path).exists()
 
 
+@pytest.mark.slow
 def test_quitting_to_resume_later_leaves_jobs_interrupted(tmp_path):
     library = write_library(tmp_path / "lib.xml", n=10)
     with FakeOpenAIServer(latency_per_request=30.0) as server:
