@@ -18,6 +18,7 @@ from urllib.parse import unquote
 
 from lxml import etree
 
+from ..caches import register
 from .bulk import gc_paused
 from .elements import Element, from_lxml
 from .rbformat import INVALID_XML_CHARS
@@ -260,7 +261,7 @@ class PlaylistNode:
         return f"<PlaylistNode {kind} {self.name!r} ({size})>"
 
 
-_valid_names: set[str] = set()
+_valid_names: set[str] = register("library.model.valid_names", set())
 
 
 def _check_name(name: object) -> None:
