@@ -228,7 +228,7 @@ def test_split_twice_replaces_our_folder(tmp_path, capsys):
     assert (tmp_path / "once.xml").read_bytes() == (tmp_path / "twice.xml").read_bytes()
 
 
-def test_estimate_counts_cached_tracks_and_tags_nothing(tmp_path, capsys):
+def test_estimate_counts_cached_tracks_and_tags_nothing(tmp_path, capsys, fake_openai):
     library = write_library(tmp_path / "lib.xml", n=30)
     base = ["tag", str(library), "--provider", "openai-compatible", "--base-url", "http://127.0.0.1:9/v1",
             "--model", "gpt-4o-mini", "--batch-size", "10"]
@@ -239,12 +239,10 @@ def test_estimate_counts_cached_tracks_and_tags_nothing(tmp_path, capsys):
     assert estimate["requests"] >= 3 and estimate["input_tokens"] > 0 and estimate["seconds"] > 0
     assert not (tmp_path / "lib_tagged.xml").exists()
 
-    from tests.support.fake_openai import FakeOpenAIServer
-
-    with FakeOpenAIServer() as server:
-        real = [a if a != "http://127.0.0.1:9/v1" else server.base_url for a in base]
-        assert _run(capsys, *real, "--playlist", "Half")[0] == 0
-        code, out, _ = _run(capsys, *real, "--estimate", "--json")
+    server = fake_openai()
+    real = [a if a != "http://127.0.0.1:9/v1" else server.base_url for a in base]
+    assert _run(capsys, *real, "--playlist", "Half")[0] == 0
+    code, out, _ = _run(capsys, *real, "--estimate", "--json")
     estimate = json.loads(out)
     assert estimate["tracks_cached"] == 15 and estimate["tracks_to_send"] == 15
     code, out, _ = _run(capsys, *base, "--estimate")

@@ -337,7 +337,7 @@ class SettingsDialog(QDialog):
         preset = self.preset()
         provider = PROVIDER_PRESETS[preset][0]
         base_url = None if preset == "openai" else (self.base_url_edit.text().strip() or None)
-        if provider == "openai-compatible" and not base_url:
+        if provider == Provider.COMPATIBLE and not base_url:
             self._show_test_result(False, "Enter the server's address first, e.g. http://localhost:8080/v1.")
             return
         model = self.model_edit.text().strip()
