@@ -15,7 +15,8 @@ from tests.support.keyring import MemoryKeyring, installed
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-SHARED_FIXTURES = PROJECT_ROOT.parent / "shared" / "fixtures" / "rekordbox"
+# Next to the checkout by default; TAGGENIUS_FIXTURES points elsewhere (a git worktree).
+SHARED_FIXTURES = Path(os.environ.get("TAGGENIUS_FIXTURES") or PROJECT_ROOT.parent / "shared" / "fixtures" / "rekordbox")
 
 
 @pytest.fixture(autouse=True)
