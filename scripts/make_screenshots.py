@@ -50,20 +50,8 @@ def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(ROOT))
 
     import keyring
-    import keyring.backend
 
-    class MemoryKeyring(keyring.backend.KeyringBackend):
-        priority = 1  # type: ignore[assignment]
-        store: dict = {}
-
-        def get_password(self, service, username):  # noqa: ANN001, ANN201
-            return self.store.get((service, username))
-
-        def set_password(self, service, username, password):  # noqa: ANN001, ANN201
-            self.store[(service, username)] = password
-
-        def delete_password(self, service, username):  # noqa: ANN001, ANN201
-            self.store.pop((service, username), None)
+    from tests.support.keyring import MemoryKeyring
 
     keyring.set_keyring(MemoryKeyring())  # never touch the machine's real keyring
 
