@@ -47,8 +47,6 @@ WORKERS = 2
 JOB_TIMEOUT_S = 120.0
 FAKE_API_KEY = "sk-selftest"
 FAKE_MODEL = "gpt-4o-mini"
-#: Start of the Tag Genius block the writer puts in Comments (see writeback.block).
-TAG_BLOCK_MARK = "/* E: "
 
 PASS, FAIL, INFO = "PASS", "FAIL", "INFO"
 
@@ -142,6 +140,7 @@ def _run_tag_job(spec: JobSpec) -> JobRecord:
 def _check_output(record: JobRecord, source: Path, output: Path) -> str:
     """The job completed and its output round-trips: same tracks, tags written."""
     from .store.jobs_log import Status
+    from .writeback.block import parse_block
     from .writeback.options import COLOUR_RED, WriteOptions
 
     _expect(record.status == Status.COMPLETED, f"job ended {record.status}: {record.error or 'no error recorded'}")
@@ -165,7 +164,7 @@ def _check_output(record: JobRecord, source: Path, output: Path) -> str:
     protect_red = WriteOptions().protect_red
     protected = {i for i, row in enumerate(before) if protect_red and row.get("Colour") == COLOUR_RED}
     eligible = [i for i in range(len(before)) if i not in protected]
-    tagged = [i for i in eligible if TAG_BLOCK_MARK in after[i].get("Comments", "")]
+    tagged = [i for i in eligible if parse_block(after[i].get("Comments")) is not None]
     _expect(
         bool(tagged) and len(tagged) >= len(eligible) - record.skipped,
         f"only {len(tagged)} of {len(eligible)} tracks carry a Tag Genius block ({record.skipped} skipped)",
