@@ -56,9 +56,11 @@ class JobManager:
         if workers < 1:
             raise ValueError("at least one worker is needed")
         self.worker_count = workers
-        self.db_path = db_path
         self._context = multiprocessing.get_context("spawn")
         self._conn = db.connect(db_path)
+        # The file this run really uses (a stand-in when the data folder or the database
+        # could not be used), so worker processes open the same one.
+        self.db_path = str(db.resolve_path(db_path))
         self._lock = threading.Lock()
         self._queue: deque[_Pending] = deque()
         self._workers: list[_Worker] = []

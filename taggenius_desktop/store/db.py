@@ -4,16 +4,27 @@ worker processes.
 Why these settings: several processes write (workers report progress while the GUI and
 ``taggenius jobs`` read), so the database runs in WAL mode with a generous busy timeout
 and every write is a short transaction. The file holds job history and per-track
-originals of the user's library, so it is created owner-only.
+originals of the user's library, so it is created owner-only (and kept so on every open).
+
+A damaged database (not SQLite, truncated, corrupt) is moved aside, never deleted, and a
+fresh one started; a database from a newer Tag Genius is left untouched and this run uses
+a temporary one. Either way one line is added to :func:`paths.take_notices`.
 """
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import sqlite3
+import struct
+import tempfile
+import time
 from pathlib import Path
 
 from .. import paths
+from . import locks
+from .errors import SQLITE_CORRUPT, SQLITE_NOTADB, plain, primary_code
 
 SCHEMA_VERSION = 1
 
@@ -78,26 +89,144 @@ CREATE TABLE track_originals (
 _MIGRATIONS = {1: _SCHEMA_V1}
 
 
-def _create_private_file(path: Path) -> None:
-    """Create the file with mode 0600 before SQLite opens it (SQLite would use the umask)."""
+class _Broken(Exception):
+    """The file is not a usable SQLite database (its reason in words)."""
+
+
+class _Newer(Exception):
+    def __init__(self, version: int) -> None:
+        super().__init__(version)
+        self.version = version
+
+
+#: A database written by a newer version -> the temporary stand-in this run uses instead.
+_redirects: dict[Path, Path] = {}
+
+
+def _private(path: Path) -> None:
+    """Create the file with mode 0600 before SQLite opens it (SQLite would use the umask),
+    and put the mode back if something changed it (SQLite gives -wal/-shm the same)."""
     if not path.exists():
         fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
         os.close(fd)
+    for member in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        try:
+            if member.stat().st_mode & 0o077:
+                os.chmod(member, 0o600)
+        except FileNotFoundError:
+            pass
+
+
+def _check_header(path: Path) -> None:
+    """Cheap signs of damage SQLite would only find later, half way through a job: a
+    file that is not SQLite, or shorter than its header says (a truncated copy)."""
+    size = path.stat().st_size
+    if size == 0:
+        return  # new
+    with open(path, "rb") as handle:
+        header = handle.read(100)
+    if len(header) < 100 or not header.startswith(b"SQLite format 3\0"):
+        raise _Broken("it is not a SQLite database")
+    page_size = struct.unpack(">H", header[16:18])[0]
+    page_size = 65536 if page_size == 1 else page_size
+    change_counter, pages, valid_for = struct.unpack(">I", header[24:28])[0], struct.unpack(">I", header[28:32])[0], \
+        struct.unpack(">I", header[92:96])[0]
+    wal = Path(f"{path}-wal")
+    wal_pending = wal.exists() and wal.stat().st_size > 0  # a checkpoint may be half done
+    if change_counter == valid_for and not wal_pending and size < pages * page_size:
+        raise _Broken(f"it is truncated: {size:,} of {pages * page_size:,} bytes")
+
+
+def resolve_path(path: Path | str | None = None) -> Path:
+    """The file ``connect(path)`` opens in this run (hand this to other processes)."""
+    requested = Path(path) if path is not None else paths.database_path()
+    return _redirects.get(requested, requested)
+
+
+def database_file(conn: sqlite3.Connection) -> Path | None:
+    """The file behind a connection (None for an in-memory database)."""
+    for row in conn.execute("PRAGMA database_list"):
+        if row[1] == "main":
+            return Path(row[2]) if row[2] else None
+    return None
 
 
 def connect(path: Path | str | None = None) -> sqlite3.Connection:
-    """Open (and create or migrate) the database. Safe to call from any process."""
-    db_path = Path(path) if path is not None else paths.database_path()
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    _create_private_file(db_path)
+    """Open (and create or migrate) the database. Safe to call from any process.
+
+    Never fails because of a damaged or newer database (see the module docstring); disk
+    trouble raises :class:`~.errors.StoreError` in plain words.
+    """
+    requested = Path(path) if path is not None else paths.database_path()
+    db_path = _redirects.get(requested, requested)
+    try:
+        return _open(db_path)
+    except _Broken:
+        # Under a lock, so two processes starting together do not both move files (the
+        # second would move the first one's fresh database).
+        with locks.acquire(Path(f"{db_path}.lock"), wait=30.0):
+            try:
+                return _open(db_path)
+            except _Broken as broken:
+                aside = _move_aside(db_path)
+                paths.add_notice(
+                    f"The Tag Genius database was damaged ({broken}); it was moved to {aside} (kept, "
+                    "not deleted) and a fresh one was started, without the earlier job history and restore data."
+                )
+        return _open(db_path)
+    except _Newer as newer:
+        stand_in = Path(tempfile.mkdtemp(prefix="taggenius-db-")) / db_path.name
+        atexit.register(shutil.rmtree, stand_in.parent, True)
+        _redirects[requested] = stand_in
+        paths.add_notice(
+            f"{db_path} was written by a newer Tag Genius (schema {newer.version}, this one knows "
+            f"{SCHEMA_VERSION}); it is left untouched and this run uses a temporary database, so its "
+            "history and restore data are not kept. Update Tag Genius to use yours."
+        )
+        return _open(stand_in)
+
+
+def _open(db_path: Path) -> sqlite3.Connection:
+    try:
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+        _private(db_path)
+        _check_header(db_path)
+    except OSError as error:
+        raise plain(sqlite3.OperationalError(f"{db_path}: {error.strerror or error}")) from error
     conn = sqlite3.connect(db_path, timeout=30.0, isolation_level=None, check_same_thread=False)
-    conn.row_factory = sqlite3.Row
-    conn.execute("PRAGMA busy_timeout = 30000")
-    conn.execute("PRAGMA journal_mode = WAL")
-    conn.execute("PRAGMA synchronous = NORMAL")
-    conn.execute("PRAGMA foreign_keys = ON")
-    _migrate(conn)
+    try:
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA busy_timeout = 30000")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # reads the schema pages
+        _migrate(conn)
+    except sqlite3.DatabaseError as error:
+        conn.close()
+        if primary_code(error) in (SQLITE_CORRUPT, SQLITE_NOTADB):
+            raise _Broken(str(error)) from error
+        raise plain(error) from error
+    except BaseException:
+        conn.close()
+        raise
     return conn
+
+
+def _move_aside(db_path: Path) -> Path:
+    """Rename the database and its -wal/-shm to ``NAME.broken-YYYYmmdd-HHMMSS[-N]``."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    aside = db_path.with_name(f"{db_path.name}.broken-{stamp}")
+    number = 1
+    while aside.exists():
+        number += 1
+        aside = db_path.with_name(f"{db_path.name}.broken-{stamp}-{number}")
+    os.replace(db_path, aside)
+    for suffix in ("-wal", "-shm"):
+        companion = Path(f"{db_path}{suffix}")
+        if companion.exists():
+            os.replace(companion, Path(f"{aside}{suffix}"))
+    return aside
 
 
 def _migrate(conn: sqlite3.Connection) -> None:
@@ -105,10 +234,7 @@ def _migrate(conn: sqlite3.Connection) -> None:
     if version == SCHEMA_VERSION:
         return
     if version > SCHEMA_VERSION:
-        raise RuntimeError(
-            f"The Tag Genius database was written by a newer version (schema {version}); "
-            "please update Tag Genius."
-        )
+        raise _Newer(version)
     # BEGIN IMMEDIATE so two processes starting at once do not both migrate.
     conn.execute("BEGIN IMMEDIATE")
     try:
@@ -120,5 +246,6 @@ def _migrate(conn: sqlite3.Connection) -> None:
             conn.execute(f"PRAGMA user_version = {target}")
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:  # SQLite has already rolled back after some errors
+            conn.execute("ROLLBACK")
         raise
