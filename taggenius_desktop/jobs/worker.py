@@ -17,6 +17,7 @@ from multiprocessing.connection import Connection
 from typing import Callable
 
 from ..store import db, jobs_log
+from ..store.errors import StoreError
 from ..store.jobs_log import Status
 from .progress import DatabaseReporter, mark_started
 
@@ -86,6 +87,9 @@ def run_job(
             error = str(failure)
             if failure.bad_input:
                 result = {"error_kind": "bad_input"}
+    except StoreError as trouble:  # a full disk under the data folder: plain words, no traceback
+        log.error("job %s: %s", job_id, trouble)
+        error = str(trouble)
     except Exception as unexpected:  # noqa: BLE001 - any bug must end the job visibly
         log.error("job %s crashed:\n%s", job_id, traceback.format_exc())
         from ..logs import redact_secrets
@@ -99,7 +103,11 @@ def run_job(
         values["result_data"] = json.dumps(result, ensure_ascii=False)
         if result.get("output_file_path"):
             values["output_file_path"] = result["output_file_path"]
-    jobs_log.update_job(conn, job_id, **values)
+    try:
+        jobs_log.update_job(conn, job_id, **values)
+    except StoreError as trouble:
+        # Nothing more can be recorded; the job shows as Interrupted once this process is gone.
+        log.error("job %s: could not record its end (%s): %s", job_id, status, trouble)
     conn.close()
     log.info("job %s finished: %s%s", job_id, status, f" ({error})" if error else "")
     return status

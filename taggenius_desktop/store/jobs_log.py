@@ -15,6 +15,8 @@ from dataclasses import dataclass, fields
 from datetime import datetime, timezone
 from typing import Any, Iterable, Mapping
 
+from .errors import plain_errors
+
 
 class Status:
     QUEUED = "Queued"
@@ -107,7 +109,9 @@ def insert_job(conn: sqlite3.Connection, values: Mapping[str, Any]) -> int:
     row = {"timestamp": now_iso(), "status": Status.QUEUED, **values}
     names = ", ".join(row)
     marks = ", ".join("?" for _ in row)
-    cur = conn.execute(f"INSERT INTO processing_log ({names}) VALUES ({marks})", list(row.values()))
+    with plain_errors(conn):
+        cur = conn.execute(f"INSERT INTO processing_log ({names}) VALUES ({marks})", list(row.values()))
+    assert cur.lastrowid is not None
     return int(cur.lastrowid)
 
 
@@ -118,7 +122,8 @@ def update_job(conn: sqlite3.Connection, job_id: int, **values: Any) -> None:
     if unknown:
         raise KeyError(f"unknown processing_log columns: {sorted(unknown)}")
     assignments = ", ".join(f"{name} = ?" for name in values)
-    conn.execute(f"UPDATE processing_log SET {assignments} WHERE id = ?", [*values.values(), job_id])
+    with plain_errors(conn):
+        conn.execute(f"UPDATE processing_log SET {assignments} WHERE id = ?", [*values.values(), job_id])
 
 
 def get_job(conn: sqlite3.Connection, job_id: int) -> JobRecord | None:
