@@ -143,6 +143,11 @@ def resolve_path(path: Path | str | None = None) -> Path:
     return _redirects.get(requested, requested)
 
 
+def stand_in_dirs() -> list[Path]:
+    """Folders of the temporary databases this run uses instead of newer ones."""
+    return [stand_in.parent for stand_in in _redirects.values()]
+
+
 def database_file(conn: sqlite3.Connection) -> Path | None:
     """The file behind a connection (None for an in-memory database)."""
     for row in conn.execute("PRAGMA database_list"):
