@@ -162,3 +162,24 @@ def test_offline_tagging_from_the_cli_still_works(tmp_path, damage):
     assert (tmp_path / "lib_tagged.xml").exists()
     if damage == "garbage":
         assert list(home.glob("*.broken-*"))
+
+
+def _my_locks_on(path: Path) -> int:
+    inode = os.stat(path).st_ino
+    with open("/proc/locks") as handle:
+        return sum(1 for line in handle
+                   if line.split()[4] == str(os.getpid()) and line.split()[5].endswith(f":{inode}"))
+
+
+@pytest.mark.skipif(not Path("/proc/locks").exists(), reason="reads /proc/locks")
+def test_checking_the_file_never_drops_sqlite_locks_held_by_this_process(isolated_home):
+    first = connect()
+    jobs_log.list_jobs(first)
+    held = _my_locks_on(paths.database_path())
+    assert held > 0, "SQLite holds a lock on the database file while a connection is open"
+    # A second opening (another thread, a reporter) must not open and close the file
+    # itself: that would drop every POSIX lock this process holds on it, SQLite's too.
+    second = connect()
+    second.close()
+    assert _my_locks_on(paths.database_path()) == held
+    first.close()

@@ -67,6 +67,8 @@ class JobManager:
         self._stopping = threading.Event()
         self._keep_warm = prestart
         jobs_log.mark_interrupted_jobs(self._conn)
+        # Held while this manager lives: readers see its Queued jobs die with it.
+        self._host_lock = jobs_log.hold_host_lock(self._conn)
         if prestart:
             # Idle workers waiting on their pipes make a submitted job start at once.
             for _ in range(workers):
@@ -200,6 +202,8 @@ class JobManager:
                 worker.process.join(timeout=1)
             self._finish_abandoned(worker, Status.INTERRUPTED, "The app closed before the job finished.")
         self._workers.clear()
+        if self._host_lock is not None:
+            self._host_lock.release()
         self._conn.close()
 
     def __enter__(self) -> "JobManager":

@@ -32,6 +32,10 @@ def worker_main(tasks: Connection, db_path: str | None, parent_pid: int) -> None
     setup_logging("worker")
 
     def host_alive() -> bool:
+        if os.name == "posix":
+            # An orphan is handed to another parent at once; a pid check would still see
+            # the dead host as a zombie, or a reused pid as alive.
+            return os.getppid() == parent_pid
         return jobs_log.process_alive(parent_pid)
 
     while True:
@@ -57,6 +61,14 @@ def run_job(
 ) -> str:
     """Run one job from ``processing_log`` in this process; returns its final status."""
     conn = db.connect(db_path)
+    # Held until the final status is written: readers judge liveness by it (jobs_log).
+    try:
+        lock = jobs_log.hold_job_lock(conn, job_id)
+    except TimeoutError:
+        jobs_log.update_job(conn, job_id, status=Status.FAILED, finished_at=time.time(),
+                            error="This job is still running in another Tag Genius process.")
+        conn.close()
+        return Status.FAILED
     mark_started(conn, job_id, os.getpid())
     record = jobs_log.get_job(conn, job_id)
     assert record is not None, f"job {job_id} vanished"
@@ -108,6 +120,8 @@ def run_job(
     except StoreError as trouble:
         # Nothing more can be recorded; the job shows as Interrupted once this process is gone.
         log.error("job %s: could not record its end (%s): %s", job_id, status, trouble)
+    if lock is not None:
+        lock.release(remove=True)
     conn.close()
     log.info("job %s finished: %s%s", job_id, status, f" ({error})" if error else "")
     return status

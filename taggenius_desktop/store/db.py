@@ -20,6 +20,7 @@ import sqlite3
 import struct
 import tempfile
 import time
+import weakref
 from pathlib import Path
 
 from .. import paths
@@ -103,6 +104,16 @@ class _Newer(Exception):
 _redirects: dict[Path, Path] = {}
 
 
+class _Connection(sqlite3.Connection):
+    """A connection that counts itself among this process's open ones for its file."""
+
+
+#: This process's connections per file. While one is open, nothing here may open and
+#: close that file itself: closing any descriptor of a file drops every POSIX lock the
+#: process holds on it, SQLite's included, and other connections then see a stale WAL.
+_in_use: dict[Path, "weakref.WeakSet[_Connection]"] = {}
+
+
 def _private(path: Path) -> None:
     """Create the file with mode 0600 before SQLite opens it (SQLite would use the umask),
     and put the mode back if something changed it (SQLite gives -wal/-shm the same)."""
@@ -117,24 +128,29 @@ def _private(path: Path) -> None:
             pass
 
 
-def _check_header(path: Path) -> None:
-    """Cheap signs of damage SQLite would only find later, half way through a job: a
-    file that is not SQLite, or shorter than its header says (a truncated copy)."""
-    size = path.stat().st_size
-    if size == 0:
-        return  # new
-    with open(path, "rb") as handle:
-        header = handle.read(100)
-    if len(header) < 100 or not header.startswith(b"SQLite format 3\0"):
+def _looks_truncated(path: Path) -> bool:
+    """A cheap sign of a truncated copy, which SQLite would only notice half way through
+    a job: the file is shorter than its header says. Only a sign: a checkpoint in another
+    process writes page 1 before it extends the file, so it is confirmed by SQLite.
+    Raises :class:`_Broken` for a file that is not SQLite at all."""
+    try:
+        with open(path, "rb") as handle:
+            header = handle.read(100)
+            size = os.fstat(handle.fileno()).st_size
+    except OSError:
+        return False
+    if len(header) < 100:
+        return False  # empty (new), or too short to be SQLite: SQLite itself says so
+    if not header.startswith(b"SQLite format 3\0"):
+        # Not SQLite: said before SQLite opens it, which would reset a -wal it cannot read.
         raise _Broken("it is not a SQLite database")
-    page_size = struct.unpack(">H", header[16:18])[0]
+    page_size: int = struct.unpack(">H", header[16:18])[0]
     page_size = 65536 if page_size == 1 else page_size
-    change_counter, pages, valid_for = struct.unpack(">I", header[24:28])[0], struct.unpack(">I", header[28:32])[0], \
-        struct.unpack(">I", header[92:96])[0]
-    wal = Path(f"{path}-wal")
-    wal_pending = wal.exists() and wal.stat().st_size > 0  # a checkpoint may be half done
-    if change_counter == valid_for and not wal_pending and size < pages * page_size:
-        raise _Broken(f"it is truncated: {size:,} of {pages * page_size:,} bytes")
+    change_counter: int
+    pages: int
+    change_counter, pages = struct.unpack(">II", header[24:32])
+    valid_for: int = struct.unpack(">I", header[92:96])[0]
+    return change_counter == valid_for and size < pages * page_size
 
 
 def resolve_path(path: Path | str | None = None) -> Path:
@@ -168,10 +184,10 @@ def connect(path: Path | str | None = None) -> sqlite3.Connection:
         return _open(db_path)
     except _Broken:
         # Under a lock, so two processes starting together do not both move files (the
-        # second would move the first one's fresh database).
+        # second would move the first one's fresh database); and checked in full first.
         with locks.acquire(Path(f"{db_path}.lock"), wait=30.0):
             try:
-                return _open(db_path)
+                return _open(db_path, check_all=True)
             except _Broken as broken:
                 aside = _move_aside(db_path)
                 paths.add_notice(
@@ -191,14 +207,18 @@ def connect(path: Path | str | None = None) -> sqlite3.Connection:
         return _open(stand_in)
 
 
-def _open(db_path: Path) -> sqlite3.Connection:
+def _open(db_path: Path, check_all: bool = False) -> sqlite3.Connection:
     try:
         db_path.parent.mkdir(parents=True, exist_ok=True)
         _private(db_path)
-        _check_header(db_path)
+        # Already open here means SQLite read it fine; and the file must not be touched then.
+        suspect = not _in_use.get(db_path) and _looks_truncated(db_path) or check_all
     except OSError as error:
         raise plain(sqlite3.OperationalError(f"{db_path}: {error.strerror or error}")) from error
-    conn = sqlite3.connect(db_path, timeout=30.0, isolation_level=None, check_same_thread=False)
+    conn = sqlite3.connect(
+        db_path, timeout=30.0, isolation_level=None, check_same_thread=False, factory=_Connection
+    )
+    _in_use.setdefault(db_path, weakref.WeakSet()).add(conn)
     try:
         conn.row_factory = sqlite3.Row
         conn.execute("PRAGMA busy_timeout = 30000")
@@ -206,6 +226,10 @@ def _open(db_path: Path) -> sqlite3.Connection:
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # reads the schema pages
+        if suspect:
+            problem = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
+            if problem != "ok":
+                raise _Broken(problem)
         _migrate(conn)
     except sqlite3.DatabaseError as error:
         conn.close()

@@ -1,8 +1,13 @@
 """``processing_log``: one row per job, the single source of truth for job progress.
 
 Workers write here (a few times a second at most); the GUI's bridge and ``taggenius
-jobs`` read here. Liveness is judged from the worker's pid and heartbeat, so a job whose
-process died shows as Interrupted to the next reader.
+jobs`` read here. This module is the only one that names the table.
+
+Liveness: a worker holds an exclusive lock on ``<database>.locks/job-<id>.lock`` while it
+runs a job, and a job manager one on ``host-<pid>.lock`` while it has jobs queued. The
+operating system drops a lock the moment its process dies (kill -9 included; a zombie
+holds none), so a job whose process died shows as Interrupted to the next reader. The pid
+is only consulted for rows that have no lock file (written before locks existed).
 """
 
 from __future__ import annotations
@@ -13,8 +18,11 @@ import sqlite3
 import time
 from dataclasses import dataclass, fields
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any, Iterable, Mapping
 
+from . import locks
+from .db import database_file
 from .errors import plain_errors
 
 
@@ -183,6 +191,56 @@ def _windows_process_alive(pid: int) -> bool:
         kernel32.CloseHandle(handle)
 
 
+def _lock_dir(conn: sqlite3.Connection) -> Path | None:
+    path = database_file(conn)
+    return path.with_name(f"{path.name}.locks") if path is not None else None
+
+
+def _lock(conn: sqlite3.Connection, name: str) -> locks.HeldLock | None:
+    folder = _lock_dir(conn)
+    return locks.acquire(folder / name) if folder is not None else None
+
+
+def hold_job_lock(conn: sqlite3.Connection, job_id: int) -> locks.HeldLock | None:
+    """Taken by the worker before it marks the job In Progress, released (and removed)
+    after it has written the final status: held exactly while the job runs."""
+    return _lock(conn, f"job-{job_id}.lock")
+
+
+class HostLock:
+    """This process's host lock on one database, shared by every job manager in it (a
+    second exclusive lock from the same process would wait for the first)."""
+
+    _held: dict[Path, tuple[locks.HeldLock, int]] = {}
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        held, count = self._held.get(path) or (locks.acquire(path), 0)
+        self._held[path] = (held, count + 1)
+
+    def release(self) -> None:
+        entry = self._held.pop(self.path, None)
+        if entry is None:
+            return
+        held, count = entry
+        if count > 1:
+            self._held[self.path] = (held, count - 1)
+        else:
+            held.release(remove=True)
+
+
+def hold_host_lock(conn: sqlite3.Connection) -> HostLock | None:
+    """Taken by a job manager for its lifetime: its Queued jobs live while it does."""
+    folder = _lock_dir(conn)
+    return HostLock(folder / f"host-{os.getpid()}.lock") if folder is not None else None
+
+
+def _alive(conn: sqlite3.Connection, lock_name: str, pid: int | None) -> bool:
+    folder = _lock_dir(conn)
+    held = locks.is_held(folder / lock_name) if folder is not None else None
+    return held if held is not None else process_alive(pid)
+
+
 def mark_interrupted_jobs(conn: sqlite3.Connection, now: float | None = None) -> list[int]:
     """Turn jobs whose worker or host process is gone into Interrupted; return their ids.
 
@@ -197,11 +255,12 @@ def mark_interrupted_jobs(conn: sqlite3.Connection, now: float | None = None) ->
     ).fetchall()
     for row in rows:
         if row["status"] == Status.IN_PROGRESS:
-            dead = not process_alive(row["worker_pid"]) or (
+            dead = not _alive(conn, f"job-{row['id']}.lock", row["worker_pid"]) or (
                 row["heartbeat_at"] is not None and now - row["heartbeat_at"] > HEARTBEAT_TIMEOUT_S
             )
         else:  # Queued: only the process that queued it will ever start it
-            dead = not process_alive(row["host_pid"])
+            host = row["host_pid"]
+            dead = not _alive(conn, f"host-{host}.lock", host) if host else True
         if dead:
             cur = conn.execute(
                 "UPDATE processing_log SET status = ?, finished_at = ?, error = COALESCE(error, ?) "
