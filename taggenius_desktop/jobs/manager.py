@@ -1,4 +1,4 @@
-"""The job manager: a queue in ``processing_log`` and a pool of worker processes.
+"""The job manager: a queue in the job log (``store.jobs_log``) and a pool of worker processes.
 
 Threading rules (the whole of them):
 - ``submit``, ``cancel``, ``resume`` and ``wait`` may be called from any thread; they only
@@ -274,10 +274,7 @@ class JobManager:
             if worker.job_id is None:
                 continue
             if worker.cancel_seen_at is None:
-                row = conn.execute(
-                    "SELECT cancel_requested FROM processing_log WHERE id = ?", (worker.job_id,)
-                ).fetchone()
-                if row and row[0]:
+                if jobs_log.cancel_requested(conn, worker.job_id):
                     worker.cancel_seen_at = now
                 continue
             if worker.terminated_at is None and now - worker.cancel_seen_at > CANCEL_GRACE_S:
@@ -291,10 +288,5 @@ class JobManager:
         """A worker died or was stopped holding a job: give the job a final status."""
         if worker.job_id is None:
             return
-        conn = conn or self._conn
-        conn.execute(
-            "UPDATE processing_log SET status = ?, error = COALESCE(?, error), finished_at = ? "
-            "WHERE id = ? AND status IN (?, ?)",
-            (status, error, time.time(), worker.job_id, *Status.ACTIVE),
-        )
+        jobs_log.finish_abandoned(conn or self._conn, worker.job_id, status, error)
         worker.job_id = None

@@ -1,4 +1,4 @@
-"""Progress reporting from a running job into ``processing_log``.
+"""Progress reporting from a running job into the job log (``store.jobs_log``).
 
 Why throttled: a 100,000-track offline job finishes tracks every few microseconds; writing
 each would cost more than the tagging. Counters live in memory and are flushed at most
@@ -114,15 +114,11 @@ class DatabaseReporter(Reporter):
         try:
             while not self._stop.wait(self._heartbeat_interval):
                 try:
-                    conn.execute(
-                        "UPDATE processing_log SET heartbeat_at = ? WHERE id = ?", (time.time(), self.job_id)
-                    )
-                    row = conn.execute(
-                        "SELECT cancel_requested FROM processing_log WHERE id = ?", (self.job_id,)
-                    ).fetchone()
+                    jobs_log.heartbeat(conn, self.job_id)
+                    cancel = jobs_log.cancel_requested(conn, self.job_id)
                 except sqlite3.Error:
                     continue  # a busy database must not kill the heartbeat; retry next beat
-                if row and row[0]:
+                if cancel:
                     self._cancelled.set()
                 if self._host_alive is not None and not self._host_alive():
                     self._host_lost.set()

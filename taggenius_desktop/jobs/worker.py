@@ -59,7 +59,7 @@ def run_job(
     db_path: str | None = None,
     host_alive: Callable[[], bool] | None = None,
 ) -> str:
-    """Run one job from ``processing_log`` in this process; returns its final status."""
+    """Run one job from the job log in this process; returns its final status."""
     conn = db.connect(db_path)
     # Held until the final status is written: readers judge liveness by it (jobs_log).
     try:

@@ -103,10 +103,14 @@ class JobRecord:
 
 
 _COLUMNS = [f.name for f in fields(JobRecord)]
+# Every column but ``spec`` (a tag job's spec can hold thousands of review overrides):
+# what a view that polls the log reads.
+_SUMMARY_COLUMNS = ", ".join("'' AS spec" if name == "spec" else name for name in _COLUMNS)
 
 
-def _row_to_record(row: sqlite3.Row) -> JobRecord:
+def row_to_record(row: sqlite3.Row) -> JobRecord:
     return JobRecord(**{name: row[name] for name in _COLUMNS})
+
 
 
 def now_iso() -> str:
@@ -136,14 +140,62 @@ def update_job(conn: sqlite3.Connection, job_id: int, **values: Any) -> None:
 
 def get_job(conn: sqlite3.Connection, job_id: int) -> JobRecord | None:
     row = conn.execute("SELECT * FROM processing_log WHERE id = ?", (job_id,)).fetchone()
-    return _row_to_record(row) if row else None
+    return row_to_record(row) if row else None
 
 
-def list_jobs(conn: sqlite3.Connection, limit: int | None = None) -> list[JobRecord]:
-    sql = "SELECT * FROM processing_log ORDER BY id DESC"
+def list_jobs(conn: sqlite3.Connection, limit: int | None = None, *, with_spec: bool = True) -> list[JobRecord]:
+    """Jobs, newest first; ``with_spec=False`` leaves ``spec`` empty (cheap to poll)."""
+    sql = f"SELECT {'*' if with_spec else _SUMMARY_COLUMNS} FROM processing_log ORDER BY id DESC"
     if limit:
         sql += f" LIMIT {int(limit)}"
-    return [_row_to_record(r) for r in conn.execute(sql)]
+    return [row_to_record(r) for r in conn.execute(sql)]
+
+
+def changed_since(conn: sqlite3.Connection, max_id: int, watched: Iterable[int]) -> list[JobRecord]:
+    """Jobs that may have changed since a read that saw ids up to ``max_id``: newer rows,
+    active rows, and the ``watched`` ones (active at that read). ``spec`` is left empty."""
+    ids = list(watched)
+    marks = ",".join("?" for _ in ids) or "NULL"
+    rows = conn.execute(
+        f"SELECT {_SUMMARY_COLUMNS} FROM processing_log WHERE id > ? OR status IN (?, ?) OR id IN ({marks})",
+        (max_id, *Status.ACTIVE, *ids),
+    ).fetchall()
+    return [row_to_record(r) for r in rows]
+
+
+def cancel_requested(conn: sqlite3.Connection, job_id: int) -> bool:
+    """Whether someone asked this job to stop (the one query for the flag)."""
+    row = conn.execute("SELECT cancel_requested FROM processing_log WHERE id = ?", (job_id,)).fetchone()
+    return bool(row and row[0])
+
+
+def heartbeat(conn: sqlite3.Connection, job_id: int, now: float | None = None) -> None:
+    """The running job is alive (readers treat a long-silent one as dead)."""
+    with plain_errors(conn):
+        conn.execute("UPDATE processing_log SET heartbeat_at = ? WHERE id = ?", (now or time.time(), job_id))
+
+
+def finish_abandoned(
+    conn: sqlite3.Connection, job_id: int, status: str, error: str | None, now: float | None = None
+) -> bool:
+    """Give a job whose worker stopped holding it a final status, unless it already has
+    one (the worker may have written its own end first). Returns whether it changed."""
+    with plain_errors(conn):
+        cur = conn.execute(
+            "UPDATE processing_log SET status = ?, error = COALESCE(?, error), finished_at = ? "
+            "WHERE id = ? AND status IN (?, ?)",
+            (status, error, now or time.time(), job_id, *Status.ACTIVE),
+        )
+    return cur.rowcount > 0
+
+
+def job_for_output_hash(conn: sqlite3.Connection, sha256: str) -> int | None:
+    """The newest tag job whose output had this SHA-256 (what ``restore`` undoes)."""
+    row = conn.execute(
+        "SELECT id FROM processing_log WHERE output_sha256 = ? AND job_type = 'tag' ORDER BY id DESC LIMIT 1",
+        (sha256,),
+    ).fetchone()
+    return int(row[0]) if row else None
 
 
 def request_cancel(conn: sqlite3.Connection, job_id: int) -> bool:
