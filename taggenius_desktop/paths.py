@@ -89,7 +89,7 @@ def data_dir() -> Path:
         add_notice(
             f"Cannot use the data folder {configured} ({reason}); this run keeps its job history, "
             f"tag cache and restore data in the temporary folder {used}, deleted on exit. "
-            f"Make that folder writable, or set {HOME_ENV} to a writable folder."
+            f"Make it a writable folder, or set {HOME_ENV} to one."
         )
     _usable[configured] = used
     return used
