@@ -156,3 +156,26 @@ def test_queued_job_of_a_host_killed_and_left_a_zombie_is_interrupted(tmp_path, 
     finally:
         host.kill()
         host.wait()
+
+
+def test_without_a_writable_lock_folder_jobs_still_run_and_liveness_falls_back_to_the_pid(tmp_path):
+    db_path = tmp_path / "jobs.sqlite3"
+    Path(f"{db_path}.locks").write_text("a file where the lock folder should be")
+    conn = connect(db_path)
+    job_id = jobs_log.insert_job(conn, {"job_display_name": "t", "original_filename": "a.xml",
+                                        "input_file_path": "/a.xml", "job_type": "tag", "spec": "{}",
+                                        "status": Status.IN_PROGRESS, "worker_pid": os.getpid(),
+                                        "heartbeat_at": time.time()})
+    assert jobs_log.hold_job_lock(conn, job_id) is None
+    assert jobs_log.hold_host_lock(conn) is None
+    assert jobs_log.mark_interrupted_jobs(conn) == []
+    conn.close()
+
+
+def test_a_database_path_that_cannot_be_opened_is_a_plain_store_error(tmp_path):
+    from taggenius_desktop.store.errors import StoreError
+
+    folder_in_the_way = tmp_path / "jobs.sqlite3"
+    folder_in_the_way.mkdir()
+    with pytest.raises(StoreError, match="cannot open its database"):
+        connect(folder_in_the_way)

@@ -14,9 +14,11 @@ a temporary one. Either way one line is added to :func:`paths.take_notices`.
 from __future__ import annotations
 
 import atexit
+import errno
 import os
 import shutil
 import sqlite3
+import stat
 import struct
 import tempfile
 import time
@@ -25,7 +27,7 @@ from pathlib import Path
 
 from .. import paths
 from . import locks
-from .errors import SQLITE_CORRUPT, SQLITE_NOTADB, plain, primary_code
+from .errors import SQLITE_CORRUPT, SQLITE_NOTADB, StoreError, StoreFull, plain, primary_code
 
 SCHEMA_VERSION = 1
 
@@ -122,10 +124,11 @@ def _private(path: Path) -> None:
         os.close(fd)
     for member in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
         try:
-            if member.stat().st_mode & 0o077:
-                os.chmod(member, 0o600)
+            mode = member.stat().st_mode
         except FileNotFoundError:
-            pass
+            continue
+        if stat.S_ISREG(mode) and mode & 0o077:  # only our files, never a folder in the way
+            os.chmod(member, 0o600)
 
 
 def _looks_truncated(path: Path) -> bool:
@@ -214,10 +217,15 @@ def _open(db_path: Path, check_all: bool = False) -> sqlite3.Connection:
         # Already open here means SQLite read it fine; and the file must not be touched then.
         suspect = not _in_use.get(db_path) and _looks_truncated(db_path) or check_all
     except OSError as error:
-        raise plain(sqlite3.OperationalError(f"{db_path}: {error.strerror or error}")) from error
-    conn = sqlite3.connect(
-        db_path, timeout=30.0, isolation_level=None, check_same_thread=False, factory=_Connection
-    )
+        if error.errno == errno.ENOSPC:
+            raise StoreFull(f"The disk holding {db_path.parent} is full; free some space there.") from error
+        raise StoreError(f"Tag Genius cannot open its database {db_path}: {error.strerror or error}.") from error
+    try:
+        conn = sqlite3.connect(
+            db_path, timeout=30.0, isolation_level=None, check_same_thread=False, factory=_Connection
+        )
+    except sqlite3.Error as error:
+        raise StoreError(f"Tag Genius cannot open its database {db_path}: {error}.") from error
     _in_use.setdefault(db_path, weakref.WeakSet()).add(conn)
     try:
         conn.row_factory = sqlite3.Row

@@ -13,6 +13,7 @@ is only consulted for rows that have no lock file (written before locks existed)
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sqlite3
 import time
@@ -24,6 +25,8 @@ from typing import Any, Iterable, Mapping
 from . import locks
 from .db import database_file
 from .errors import plain_errors
+
+log = logging.getLogger(__name__)
 
 
 class Status:
@@ -249,8 +252,16 @@ def _lock_dir(conn: sqlite3.Connection) -> Path | None:
 
 
 def _lock(conn: sqlite3.Connection, name: str) -> locks.HeldLock | None:
+    """The lock, or None when its folder cannot be written: then readers fall back to
+    the pid (weaker, but a job must not fail for want of a lock file)."""
     folder = _lock_dir(conn)
-    return locks.acquire(folder / name) if folder is not None else None
+    if folder is None:
+        return None
+    try:
+        return locks.acquire(folder / name)
+    except OSError as error:
+        log.warning("no liveness lock %s: %s", folder / name, error)
+        return None
 
 
 def hold_job_lock(conn: sqlite3.Connection, job_id: int) -> locks.HeldLock | None:
@@ -265,10 +276,10 @@ class HostLock:
 
     _held: dict[Path, tuple[locks.HeldLock, int]] = {}
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, held: locks.HeldLock) -> None:
         self.path = path
-        held, count = self._held.get(path) or (locks.acquire(path), 0)
-        self._held[path] = (held, count + 1)
+        shared, count = self._held.get(path, (held, 0))
+        self._held[path] = (shared, count + 1)
 
     def release(self) -> None:
         entry = self._held.pop(self.path, None)
@@ -284,7 +295,13 @@ class HostLock:
 def hold_host_lock(conn: sqlite3.Connection) -> HostLock | None:
     """Taken by a job manager for its lifetime: its Queued jobs live while it does."""
     folder = _lock_dir(conn)
-    return HostLock(folder / f"host-{os.getpid()}.lock") if folder is not None else None
+    if folder is None:
+        return None
+    path = folder / f"host-{os.getpid()}.lock"
+    if path in HostLock._held:
+        return HostLock(path, HostLock._held[path][0])
+    held = _lock(conn, path.name)
+    return HostLock(path, held) if held is not None else None
 
 
 def _alive(conn: sqlite3.Connection, lock_name: str, pid: int | None) -> bool:
