@@ -105,7 +105,11 @@ def setup_logging(role: str, level: int = logging.INFO) -> None:
 def recent_lines(count: int = 50) -> list[str]:
     """The newest lines of every log (for "Copy diagnostics"), redacted again."""
     lines: list[str] = []
-    for path in sorted(paths.log_dir().glob("taggenius-*.log")):
+    try:
+        folder = paths.log_dir()
+    except OSError:  # no log folder: nothing was logged
+        return []
+    for path in sorted(folder.glob("taggenius-*.log")):
         try:
             with open(path, encoding="utf-8", errors="replace") as handle:
                 lines.extend(f"{path.name}: {line.rstrip()}" for line in handle.readlines()[-count:])

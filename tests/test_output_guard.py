@@ -71,3 +71,9 @@ def test_database_mode_is_put_back_to_0600_on_open():
     os.chmod(database, 0o644)
     connect().close()
     assert stat.S_IMODE(os.stat(database).st_mode) == 0o600
+
+
+def test_a_split_out_dir_inside_the_data_folder_is_refused(library, tmp_path):
+    with pytest.raises(SpecError, match="data folder"):
+        build_split_job(library, out_dir=paths.data_dir() / "buckets")
+    assert build_split_job(library, out_dir=tmp_path / "buckets").out_dir == str(tmp_path / "buckets")

@@ -102,3 +102,10 @@ def test_logging_into_a_home_that_cannot_hold_logs_is_off_in_one_line(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr and "--- Logging error ---" not in done.stderr
     assert sum("logging is off" in line for line in done.stderr.splitlines()) == 1
+
+
+def test_diagnostics_without_a_log_folder_are_empty_not_an_error(isolated_home):
+    from taggenius_desktop.logs import recent_lines
+
+    (isolated_home / "logs").write_text("a file where the log folder should be")
+    assert recent_lines() == []

@@ -91,6 +91,11 @@ def _check_output(input_path: Path, output_path: Path) -> None:
     resolved = output_path.resolve()  # through symlinks: a link to the database is the database
     if resolved == input_path.resolve():
         raise SpecError(f"{output_path.name}: the output would overwrite the input; choose another file name")
+    _check_outside_data_folder(output_path)
+
+
+def _check_outside_data_folder(output_path: Path) -> None:
+    resolved = output_path.resolve()
     # The data folder holds the database (written over, SQLite would then write its pages
     # into the XML), its -wal/-shm, logs and settings. Only the app's own output folder
     # inside it (under TAGGENIUS_HOME) is for outputs.
@@ -156,7 +161,9 @@ def build_split_job(
 ) -> SplitJobSpec:
     source = Path(input_path).expanduser().absolute()
     if out_dir:
-        return SplitJobSpec(str(source), None, str(Path(out_dir).expanduser().absolute()), f"Split {source.name}")
+        folder = Path(out_dir).expanduser().absolute()
+        _check_outside_data_folder(folder)
+        return SplitJobSpec(str(source), None, str(folder), f"Split {source.name}")
     target = Path(output_path).expanduser().absolute() if output_path else default_output_path(source, "split")
     _check_output(source, target)
     return SplitJobSpec(str(source), str(target), None, f"Split {source.name}")
