@@ -109,3 +109,21 @@ def test_diagnostics_without_a_log_folder_are_empty_not_an_error(isolated_home):
 
     (isolated_home / "logs").write_text("a file where the log folder should be")
     assert recent_lines() == []
+
+
+def test_progress_that_cannot_be_written_does_not_stop_the_job(tmp_path, monkeypatch):
+    from taggenius_desktop.jobs.progress import DatabaseReporter
+
+    with tmpfs(tmp_path / "small", "1m") as home:
+        monkeypatch.setenv("TAGGENIUS_HOME", str(home))
+        conn = connect()
+        job_id = _job(conn)
+        reporter = DatabaseReporter(job_id, heartbeat_interval=60)
+        fill(home)
+        for n in range(2000):  # progress is not the DJ's data: the job goes on without it
+            reporter.current_track = f"{n} " + "y" * 2000
+            reporter.tick(force=True)
+            reporter.set_fields(track_count=n)
+        assert isinstance(reporter.store_trouble, StoreFull)
+        reporter.close()
+        conn.close()
