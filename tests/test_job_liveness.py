@@ -69,6 +69,12 @@ def _state(pid: int) -> str:
         return handle.read().rsplit(")", 1)[1].split()[0]
 
 
+def _zombie(pid: int) -> bool:
+    """Dead and not reaped: its pid still exists. The main thread shows Z while the other
+    threads may still be exiting, so wait until it is the only one left."""
+    return _state(pid) == "Z" and len(os.listdir(f"/proc/{pid}/task")) == 1
+
+
 _WORKER = "import sys; from taggenius_desktop.jobs.worker import run_job; run_job(int(sys.argv[1]), None, sys.argv[2])"
 
 
@@ -95,7 +101,7 @@ def _start_worker(tmp_path: Path, server: SilentServer) -> tuple[Path, int, subp
 def test_sigkilled_worker_left_as_a_zombie_is_interrupted_on_the_next_read(tmp_path, server):
     db_path, job_id, worker = _start_worker(tmp_path, server)
     os.kill(worker.pid, signal.SIGKILL)
-    _wait_until(lambda: _state(worker.pid) == "Z")  # dead, not reaped: its pid still exists
+    _wait_until(lambda: _zombie(worker.pid))
     conn = connect(db_path)
     assert jobs_log.mark_interrupted_jobs(conn) == [job_id]
     assert jobs_log.get_job(conn, job_id).status == Status.INTERRUPTED
@@ -146,7 +152,7 @@ def test_queued_job_of_a_host_killed_and_left_a_zombie_is_interrupted(tmp_path, 
         assert jobs_log.get_job(conn, queued).status == Status.QUEUED
         assert jobs_log.mark_interrupted_jobs(conn) == []
         os.kill(host.pid, signal.SIGKILL)
-        _wait_until(lambda: _state(host.pid) == "Z")
+        _wait_until(lambda: _zombie(host.pid))
         assert queued in jobs_log.mark_interrupted_jobs(conn)
         assert jobs_log.get_job(conn, queued).status == Status.INTERRUPTED
         # Its worker sees the host gone and stops the running job too.
