@@ -107,6 +107,7 @@ def run_gui(args: list[str]) -> int:
     sys.excepthook = _log_unhandled
     app = create_application([sys.argv[0] if sys.argv else "taggenius", *[a for a in args if a.startswith("-")]])
 
+    from ..paths import take_notices
     from ..settings import load_settings
     from .main_window import MainWindow
     from .theme import ThemeController
@@ -119,6 +120,8 @@ def run_gui(args: list[str]) -> int:
     if isinstance(app, TagGeniusApplication):
         app.file_open_requested.connect(window.open_library)
     window.show()
+    # Data folder or database trouble found while the window was built, in one line.
+    window.status_label.setText(" ".join(take_notices()) or window.status_label.text())
     if os.environ.get(QUIT_WHEN_SHOWN_ENV):
         QTimer.singleShot(0, lambda: _report_shown_and_quit(app))
     else:

@@ -18,7 +18,6 @@ from __future__ import annotations
 import logging
 import sqlite3
 import time
-from dataclasses import fields
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -29,13 +28,6 @@ log = logging.getLogger(__name__)
 
 HISTORY_LIMIT = 500
 FULL_REFRESH_S = 5.0
-
-# Every column but ``spec`` (a tag job's spec can hold thousands of review overrides).
-_COLUMNS = ", ".join("'' AS spec" if f.name == "spec" else f.name for f in fields(JobRecord))
-
-
-def _record(row: sqlite3.Row) -> JobRecord:
-    return JobRecord(**{name: row[name] for name in row.keys()})
 
 
 class JobBridge(QObject):
@@ -102,20 +94,12 @@ class JobBridge(QObject):
     def _fetch(self, full: bool) -> list[JobRecord] | None:
         try:
             if full:
-                rows = self._conn.execute(
-                    f"SELECT {_COLUMNS} FROM processing_log ORDER BY id DESC LIMIT {HISTORY_LIMIT}"
-                ).fetchall()
-            else:
-                watched = [r.id for r in self._records.values() if r.status in Status.ACTIVE]
-                marks = ",".join("?" for _ in watched) or "NULL"
-                rows = self._conn.execute(
-                    f"SELECT {_COLUMNS} FROM processing_log WHERE id > ? OR status IN (?, ?) OR id IN ({marks})",
-                    (self._max_id, *Status.ACTIVE, *watched),
-                ).fetchall()
+                return jobs_log.list_jobs(self._conn, limit=HISTORY_LIMIT, with_spec=False)
+            watched = [r.id for r in self._records.values() if r.status in Status.ACTIVE]
+            return jobs_log.changed_since(self._conn, self._max_id, watched)
         except sqlite3.Error as exc:
             log.warning("could not read the job log: %s", exc)
             return None
-        return [_record(row) for row in rows]
 
     def _read(self, full: bool, announce_finished: bool) -> None:
         fetched = self._fetch(full)

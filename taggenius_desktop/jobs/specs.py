@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from ..tagging.choice import PROVIDER_NAMES, Provider
+from .. import paths
+from ..store import db
 from ..vocabulary.profile import Level
 
 PROVIDERS = PROVIDER_NAMES
@@ -82,9 +84,29 @@ def default_output_path(input_path: str | Path, suffix: str) -> Path:
     return source.with_name(f"{source.stem}_{suffix}.xml")
 
 
+def _within(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
 def _check_output(input_path: Path, output_path: Path) -> None:
-    if output_path.resolve() == input_path.resolve():
+    resolved = output_path.resolve()  # through symlinks: a link to the database is the database
+    if resolved == input_path.resolve():
         raise SpecError(f"{output_path.name}: the output would overwrite the input; choose another file name")
+    _check_outside_data_folder(output_path)
+
+
+def _check_outside_data_folder(output_path: Path) -> None:
+    resolved = output_path.resolve()
+    # The data folder holds the database (written over, SQLite would then write its pages
+    # into the XML), its -wal/-shm, logs and settings. Only the app's own output folder
+    # inside it (under TAGGENIUS_HOME) is for outputs.
+    allowed = paths.default_output_dir().resolve()
+    for folder in (*paths.protected_dirs(), *db.stand_in_dirs()):
+        if _within(resolved, folder.resolve()) and not _within(resolved, allowed):
+            raise SpecError(
+                f"{output_path}: that is inside the Tag Genius data folder {folder} (its database, logs and "
+                "settings); choose another place for the output"
+            )
 
 
 def build_tag_job(
@@ -142,7 +164,9 @@ def build_split_job(
 ) -> SplitJobSpec:
     source = Path(input_path).expanduser().absolute()
     if out_dir:
-        return SplitJobSpec(str(source), None, str(Path(out_dir).expanduser().absolute()), f"Split {source.name}")
+        folder = Path(out_dir).expanduser().absolute()
+        _check_outside_data_folder(folder)
+        return SplitJobSpec(str(source), None, str(folder), f"Split {source.name}")
     target = Path(output_path).expanduser().absolute() if output_path else default_output_path(source, "split")
     _check_output(source, target)
     return SplitJobSpec(str(source), str(target), None, f"Split {source.name}")

@@ -8,6 +8,7 @@ import zlib
 from dataclasses import dataclass
 from typing import Iterable
 
+from . import jobs_log
 from .cache import transaction
 
 
@@ -62,8 +63,4 @@ def latest_by_location(conn: sqlite3.Connection, locations: Iterable[str]) -> di
 
 
 def job_for_output_hash(conn: sqlite3.Connection, sha256: str) -> int | None:
-    row = conn.execute(
-        "SELECT id FROM processing_log WHERE output_sha256 = ? AND job_type = 'tag' ORDER BY id DESC LIMIT 1",
-        (sha256,),
-    ).fetchone()
-    return int(row[0]) if row else None
+    return jobs_log.job_for_output_hash(conn, sha256)
