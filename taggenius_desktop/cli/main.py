@@ -12,7 +12,7 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, NoReturn, Sequence
 
 from .. import __version__
 
@@ -25,7 +25,7 @@ class UsageError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, exit 2, like every other bad input
+    def error(self, message: str) -> NoReturn:  # one line, exit 2, like every other bad input
         raise UsageError(f"{self.prog}: {message}")
 
 
@@ -55,7 +55,10 @@ def build_parser() -> argparse.ArgumentParser:
                      help="offline (no key, no network), openai, or openai-compatible (Ollama, LM Studio, ...); "
                      "default: openai when an API key is set, else offline")
     tag.add_argument("--model", help="model name (default gpt-4o-mini; a local server needs one of its own, e.g. llama3.1:8b)")
-    tag.add_argument("--base-url", metavar="URL", help="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1")
+    tag.add_argument("--base-url", metavar="URL",
+                     help="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1; without --provider it runs as "
+                     "openai-compatible and never receives the OpenAI key (a key for that server: "
+                     "TAGGENIUS_SERVER_API_KEY)")
     tag.add_argument("--batch-size", type=int, metavar="N", help="tracks per request (default 20 cloud, 5 local)")
     tag.add_argument("--concurrency", type=int, metavar="N", help="requests in flight at once")
     tag.add_argument("--no-cache", action="store_true", help="ask again even for tracks tagged before")
@@ -111,11 +114,13 @@ def _check_output(path: str | None) -> None:
 
 
 def _resolve_provider(args: argparse.Namespace) -> tuple[str, str | None]:
-    """Provider and key: an explicit --provider wins; otherwise OpenAI only with a key."""
-    from ..credentials import get_api_key
+    """Provider and key: an explicit --provider wins; --base-url alone means an
+    OpenAI-compatible server; otherwise OpenAI only with a key. The key comes from
+    ``api_key_for``, so the OpenAI key never goes to a server the user did not choose."""
+    from ..credentials import api_key_for, get_api_key
 
-    key = get_api_key()
-    provider = args.provider or ("openai-compatible" if args.base_url else ("openai" if key else "offline"))
+    provider = args.provider or ("openai-compatible" if args.base_url else ("openai" if get_api_key() else "offline"))
+    key = api_key_for(provider, args.base_url)
     if provider == "openai" and not key and not args.base_url:
         raise UsageError(
             "no OpenAI API key: set OPENAI_API_KEY or save one in the app's Settings, or use --provider offline"
@@ -284,11 +289,12 @@ def _cmd_resume(args: argparse.Namespace) -> int:
     conn.close()
     if record is None:
         raise UsageError(f"there is no job {args.job_id}")
-    key = None
-    if record.provider in ("openai", "openai-compatible"):
-        from ..credentials import get_api_key
+    from ..credentials import api_key_for
+    from ..jobs.specs import TagJobSpec, spec_from_json
 
-        key = get_api_key()
+    spec = spec_from_json(record.spec) if record.job_type == "tag" else None
+    base_url = spec.provider.base_url if isinstance(spec, TagJobSpec) else None
+    key = api_key_for(record.provider or "offline", base_url)  # the same rule as a new job
     try:
         return _run_and_report(args, resume_id=args.job_id, api_key=key)
     except SpecError as error:
