@@ -161,7 +161,8 @@ def _summary(record: Any) -> dict[str, Any]:
         "job_id": record.id,
         "status": record.status,
         "job_type": record.job_type,
-        "output": record.output_file_path,
+        # Only a completed job wrote its output: never name a file that was not written.
+        "output": record.output_file_path if record.status == "Completed" else None,
         "tracks_total": record.tracks_total,
         "tagged": record.tagged,
         "cached": record.cached,
@@ -174,6 +175,7 @@ def _summary(record: Any) -> dict[str, Any]:
         "seconds": round(seconds, 3) if seconds is not None else None,
         "error": record.error,
         **({"outputs": result["outputs"]} if "outputs" in result else {}),
+        **({"failure_reasons": result["failure_reasons"]} if "failure_reasons" in result else {}),
     }
 
 
@@ -196,6 +198,13 @@ def _run_and_report(
     if args.json:
         print(json.dumps(_summary(record), ensure_ascii=False))
     if record.status == "Completed":
+        result = json.loads(record.result_data) if record.result_data else {}
+        if record.failed:
+            from ..jobs.errors import partly_failed_message
+
+            reasons = result.get("failure_reasons", [])
+            print(f"taggenius: {partly_failed_message(record.failed, record.tracks_total, reasons)}",
+                  file=sys.stderr)
         if not args.json:
             print(f"{record.job_display_name}: done -> {record.output_file_path}", file=sys.stderr)
         return EXIT_OK

@@ -1,4 +1,10 @@
-"""How a job ends other than by completing. Messages are shown to users as they are."""
+"""How a job ends other than by completing, and the words for partly failed jobs.
+Messages are shown to users as they are."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Mapping, Sequence
 
 
 class JobFailed(Exception):
@@ -15,3 +21,36 @@ class JobFailed(Exception):
 
 class JobCancelled(Exception):
     """The user cancelled (or the host process went away); finished work is kept."""
+
+
+#: How many distinct failure reasons a job summary lists (most common first).
+TOP_REASONS = 5
+
+
+def failure_reasons(errors: Mapping[str, str]) -> list[dict[str, object]]:
+    """``[{"reason": ..., "tracks": n}, ...]``, most common first: what a summary shows
+    instead of one line per failed track."""
+    counted = Counter(errors.values()).most_common(TOP_REASONS)
+    return [{"reason": reason, "tracks": tracks} for reason, tracks in counted]
+
+
+def _reason_words(reasons: Sequence[Mapping[str, object]]) -> str:
+    if not reasons:
+        return ""
+    top = reasons[0]
+    tracks = int(str(top["tracks"]))
+    return f"{str(top['reason']).rstrip('.')} ({tracks:,} track{'s' if tracks != 1 else ''})"
+
+
+def nothing_tagged_message(failed: int, reasons: Sequence[Mapping[str, object]]) -> str:
+    """Why a job that tagged no track at all failed; it writes no output."""
+    reason = _reason_words(reasons)
+    return f"All {failed:,} tracks failed, so no output was written" + (f": {reason}" if reason else "")
+
+
+def partly_failed_message(failed: int, total: int, reasons: Sequence[Mapping[str, object]]) -> str:
+    """The one line a finished job with some failed tracks adds to its report."""
+    reason = _reason_words(reasons)
+    return (f"{failed:,} of {total:,} tracks failed and were left unchanged"
+            + (f"; most common reason: {reason}" if reason else "")
+            + ". Tag the same library again to retry only those.")

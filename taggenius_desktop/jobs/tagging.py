@@ -24,7 +24,7 @@ from ..tagging.base import TaggingStopped, TagResult, Tagger
 from ..vocabulary import InvalidProfile, coerce_profile, load_vocabulary
 from ..vocabulary.profile import Level, TagProfile, TrackInfo
 from ..writeback import WriteOptions, plan_fields
-from .errors import JobCancelled, JobFailed
+from .errors import JobCancelled, JobFailed, failure_reasons, nothing_tagged_message
 from .progress import Counters, Reporter, open_library
 from .specs import ProviderSettings, TagJobSpec
 
@@ -170,6 +170,9 @@ def run_tag_job(
     finally:
         tagger.close()
 
+    if counters.failed and not (counters.tagged + counters.cached):
+        # Writing the input back unchanged would look like a tagged library to the DJ.
+        raise JobFailed(nothing_tagged_message(counters.failed, failure_reasons(run.errors)))
     # Originals first, then the output: if the process dies in between, the output does
     # not exist yet and a resume redoes both.
     if conn is not None and job_id is not None:
@@ -192,6 +195,7 @@ def run_tag_job(
         "skipped": counters.skipped,
         "failed": counters.failed,
         "failures": dict(list(run.errors.items())[:200]),
+        "failure_reasons": failure_reasons(run.errors),
         "notes": {note: len(ids) for note, ids in planner.notes.items()},
         "requests": counters.requests,
         "input_tokens": counters.input_tokens,
