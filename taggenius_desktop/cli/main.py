@@ -175,7 +175,7 @@ def _summary(record: Any) -> dict[str, Any]:
         "seconds": round(seconds, 3) if seconds is not None else None,
         "error": record.error,
         **({"outputs": result["outputs"]} if "outputs" in result else {}),
-        **({"failure_reasons": result["failure_reasons"]} if "failure_reasons" in result else {}),
+        **({key: result[key] for key in ("failure_reasons", "warnings") if key in result}),
     }
 
 
@@ -190,29 +190,38 @@ def _run_and_report(
         try:
             record = _follow(manager, job_id, quiet=False)
         except _Interrupted as stop:
-            print(f"taggenius: job {job_id} cancelled; finished tracks are kept (taggenius resume {job_id})",
-                  file=sys.stderr)
-            if args.json:
-                print(json.dumps(_summary(stop.record)))
-            return EXIT_INTERRUPTED
+            record = stop.record
+            if record is None or record.status != "Completed":  # else: finished work, reported below
+                print(f"taggenius: job {job_id} cancelled; finished tracks are kept (taggenius resume {job_id})",
+                      file=sys.stderr)
+                if args.json and record is not None:
+                    print(json.dumps(_summary(record), ensure_ascii=False))
+                return EXIT_INTERRUPTED
     if args.json:
         print(json.dumps(_summary(record), ensure_ascii=False))
+    result = json.loads(record.result_data) if record.result_data else {}
     if record.status == "Completed":
-        result = json.loads(record.result_data) if record.result_data else {}
-        if record.failed:
-            from ..jobs.errors import partly_failed_message
-
-            reasons = result.get("failure_reasons", [])
-            print(f"taggenius: {partly_failed_message(record.failed, record.tracks_total, reasons)}",
-                  file=sys.stderr)
+        _print_warnings(record, result)
         if not args.json:
             print(f"{record.job_display_name}: done -> {record.output_file_path}", file=sys.stderr)
         return EXIT_OK
-    result = json.loads(record.result_data) if record.result_data else {}
     print(f"taggenius: {record.error or record.status}", file=sys.stderr)
     if result.get("error_kind") == "bad_input":
         return EXIT_BAD_INPUT
-    return EXIT_INTERRUPTED if record.status in ("Cancelled", "Interrupted") else EXIT_FAILED
+    # 130 belongs to Ctrl-C alone (handled above): a worker that died, a cancel from
+    # another terminal or the app, and every failure are a job that did not finish.
+    return EXIT_FAILED
+
+
+def _print_warnings(record: Any, result: dict[str, Any]) -> None:
+    """What a completed job must still tell the user: failed tracks, unsaved restore data."""
+    if record.failed:
+        from ..jobs.errors import partly_failed_message
+
+        reasons = result.get("failure_reasons", [])
+        print(f"taggenius: {partly_failed_message(record.failed, record.tracks_total, reasons)}", file=sys.stderr)
+    for warning in result.get("warnings", []):
+        print(f"taggenius: {warning}", file=sys.stderr)
 
 
 def _cmd_tag(args: argparse.Namespace) -> int:

@@ -23,6 +23,18 @@ class JobCancelled(Exception):
     """The user cancelled (or the host process went away); finished work is kept."""
 
 
+#: Told to the user when the originals could not be stored (a full or unwritable data
+#: folder): the output is written all the same, and the untouched input is the undo.
+RESTORE_DATA_NOT_SAVED = (
+    "The tagged library was written, but the data folder is full or cannot be written, so the "
+    "restore data could not be saved: keep your original file, it is your undo."
+)
+#: Told when finished tags could not be cached: nothing is lost now, a rerun asks again.
+CACHE_NOT_SAVED = (
+    "The data folder is full or cannot be written, so finished tags were not cached: "
+    "tagging this library again will ask for them again."
+)
+
 #: How many distinct failure reasons a job summary lists (most common first).
 TOP_REASONS = 5
 
