@@ -114,3 +114,12 @@ def test_a_job_cancelled_from_another_terminal_is_not_ctrl_c(tmp_path):
                 process.kill()
     assert process.returncode == 1, err
     assert "cancelled" in err.lower()
+
+
+def test_an_output_folder_that_is_a_file_is_refused_before_any_job_is_recorded(tmp_path, capsys):
+    library = write_library(tmp_path / "lib.xml", n=3)
+    code = run_cli(["tag", str(library), "-o", str(library / "out.xml"), "--json"])
+    out, err = capsys.readouterr()
+    assert code == 2 and len(err.strip().splitlines()) == 1 and "is a file, not a folder" in err, err
+    assert out == ""
+    assert jobs_log.list_jobs(connect()) == [], "bad input is refused before a job exists"

@@ -111,6 +111,12 @@ def _check_output(path: str | None) -> None:
         raise UsageError(f"{path}: the folder {target.parent} does not exist")
     if target.is_dir():
         raise UsageError(f"{path}: is a folder; give a file name")
+    # Checked here, before a job is recorded: bad input must not leave a Failed job behind.
+    folder = target.parent if str(target.parent) else Path(".")
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"{path}: {folder} is a file, not a folder")
+    if folder.is_dir() and not os.access(folder, os.W_OK | os.X_OK):
+        raise UsageError(f"{path}: the folder {folder} cannot be written (permission denied)")
 
 
 def _resolve_provider(args: argparse.Namespace) -> tuple[str, str | None]:
