@@ -1,7 +1,8 @@
 """``taggenius``: tag, restore, split and follow jobs from the command line.
 
-Exit codes: 0 done, 1 the job failed, 2 bad input or usage (one line naming the file
-and the problem; nothing written), 130 interrupted (Ctrl-C).
+Exit codes: 0 done (some tracks may have failed: said on stderr), 1 the job did not finish
+(failed, nothing tagged, output not writable, worker died, cancelled elsewhere), 2 bad
+input or usage (one line naming the file and the problem; nothing written), 130 Ctrl-C.
 """
 
 from __future__ import annotations
@@ -41,6 +42,10 @@ def build_parser() -> argparse.ArgumentParser:
         prog="taggenius",
         description="Tag a Rekordbox XML library with genre, energy, vibe, situation, components and era. "
         "Run without arguments (or with a library path) to open the app.",
+        epilog="Keys: OPENAI_API_KEY (or the key saved in the app) is sent only to --provider openai. "
+        "An OpenAI-compatible server gets only TAGGENIUS_SERVER_API_KEY (or the key saved for its address). "
+        "Exit codes: 0 done (failed tracks are reported on stderr), 1 the job did not finish, "
+        "2 bad input or usage, 130 Ctrl-C.",
     )
     parser.add_argument("--version", action="version", version=f"taggenius {__version__}")
     parser.add_argument("--self-test", action="store_true", help="check this installation end to end and exit")
@@ -53,7 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="how many values per category are written: 1, 2 or 3 (default recommended)")
     tag.add_argument("--provider", choices=("offline", "openai", "openai-compatible"),
                      help="offline (no key, no network), openai, or openai-compatible (Ollama, LM Studio, ...); "
-                     "default: openai when an API key is set, else offline")
+                     "default: openai-compatible with --base-url, else openai when an OpenAI API key is set, "
+                     "else offline. The OpenAI key goes only to openai")
     tag.add_argument("--model", help="model name (default gpt-4o-mini; a local server needs one of its own, e.g. llama3.1:8b)")
     tag.add_argument("--base-url", metavar="URL",
                      help="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1; without --provider it runs as "
