@@ -166,3 +166,46 @@ def test_a_temp_file_left_by_a_killed_write_is_gone_after_the_next_run(tmp_path)
     assert run_cli(["tag", str(library), "-o", str(work / "out.xml")]) == 0
     assert sorted(p.name for p in work.iterdir()) == ["lib.xml", "out.xml"]
     assert Path(work / "out.xml").read_bytes().startswith(b"<?xml")
+
+
+#: In the worker process: the output write takes 5 s (longer than the cancel grace), and
+#: a flag file says when it started (every track is tagged by then).
+SLOW_WRITE_SITECUSTOMIZE = '''
+import os, time
+flag = os.environ.get("TG_TEST_SLOW_WRITE_FLAG")
+if flag:
+    from pathlib import Path
+    from taggenius_desktop.library import writer
+    _real = writer._produce
+    def _slow(lib, write, reuse_input):
+        Path(flag).write_text("writing")
+        time.sleep(5)
+        _real(lib, write, reuse_input)
+    writer._produce = _slow
+'''
+
+
+def test_a_cancel_during_the_final_write_lets_the_pool_job_complete(tmp_path, monkeypatch):
+    from taggenius_desktop.jobs import JobManager
+
+    inject = tmp_path / "inject"
+    inject.mkdir()
+    (inject / "sitecustomize.py").write_text(SLOW_WRITE_SITECUSTOMIZE, encoding="utf-8")
+    flag = tmp_path / "writing"
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(inject), str(PROJECT_ROOT)]))
+    monkeypatch.setenv("TG_TEST_SLOW_WRITE_FLAG", str(flag))
+    work = tmp_path / "work"
+    work.mkdir()
+    library = write_library(work / "lib.xml", n=30)
+    with JobManager(workers=1) as manager:
+        job_id = manager.submit(build_tag_job(library, work / "out.xml"))
+        for _ in range(1200):
+            if flag.exists():
+                break
+            time.sleep(0.05)
+        assert flag.exists(), "the write never started"
+        manager.cancel(job_id)
+        record = manager.wait(job_id, timeout=120)
+    assert record.status == "Completed", (record.status, record.error)
+    assert record.tracks_done == record.tracks_total == 30
+    assert sorted(p.name for p in work.iterdir()) == ["lib.xml", "out.xml"]

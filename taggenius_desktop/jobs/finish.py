@@ -36,9 +36,18 @@ def clean_stale_temps(output_path: str | Path, job_started: float) -> None:
         log.info("removed a temp file left by an interrupted write: %s", path.name)
 
 
+def publish_finished(reporter: Reporter) -> None:
+    """Publish the final counters now: once ``tracks_done`` reaches ``tracks_total`` the
+    manager no longer stops the worker for a cancel, so the output write can finish."""
+    try:
+        reporter.tick(force=True)
+    except STORE_WRITE_ERRORS:
+        pass  # a full data folder must not cost the finished work; the write goes on
+
+
 def keep_finished_work(reporter: Reporter) -> None:
     """A cancel that arrives once every track is tagged: the work is finished, so the job
-    completes. Clearing the request tells the manager not to stop the worker meanwhile."""
+    completes, and the request is cleared (it was not carried out)."""
     log.info("cancel arrived after all tracks were tagged; finishing the job")
     try:
         reporter.set_fields(cancel_requested=0)

@@ -268,15 +268,17 @@ class JobManager:
             if worker.job_id is None:
                 continue
             row = conn.execute(
-                "SELECT cancel_requested FROM processing_log WHERE id = ?", (worker.job_id,)
+                "SELECT cancel_requested, tracks_done, tracks_total FROM processing_log WHERE id = ?",
+                (worker.job_id,),
             ).fetchone()
+            if row and row[2] and row[1] >= row[2] and worker.terminated_at is None:
+                # Every track is done, only the output write remains: finished work is not
+                # cancelled (the job side of this rule is in jobs/tagging.py).
+                worker.cancel_seen_at = None
+                continue
             if worker.cancel_seen_at is None:
                 if row and row[0]:
                     worker.cancel_seen_at = now
-                continue
-            if row and not row[0] and worker.terminated_at is None:
-                # The worker cleared the request: every track was done, it is finishing.
-                worker.cancel_seen_at = None
                 continue
             if worker.terminated_at is None and now - worker.cancel_seen_at > CANCEL_GRACE_S:
                 log.warning("job %s did not stop in time; terminating its worker", worker.job_id)

@@ -24,7 +24,14 @@ from ..vocabulary import InvalidProfile, coerce_profile, load_vocabulary
 from ..vocabulary.profile import Level, TagProfile, TrackInfo
 from ..writeback import WriteOptions, plan_fields
 from .errors import CACHE_NOT_SAVED, JobCancelled, JobFailed, failure_reasons, nothing_tagged_message
-from .finish import STORE_WRITE_ERRORS, clean_stale_temps, keep_finished_work, save_originals, write_output
+from .finish import (
+    STORE_WRITE_ERRORS,
+    clean_stale_temps,
+    keep_finished_work,
+    publish_finished,
+    save_originals,
+    write_output,
+)
 from .progress import Counters, Reporter, open_library
 from .specs import ProviderSettings, TagJobSpec
 
@@ -171,6 +178,7 @@ def run_tag_job(
     finally:
         tagger.close()
 
+    publish_finished(reporter)  # all tracks done: from here a cancel no longer stops the job
     if reporter.is_cancelled():
         if counters.tracks_done < counters.tracks_total:
             raise JobCancelled("Cancelled")
