@@ -105,6 +105,6 @@ def run_restore_job(spec: RestoreJobSpec, reporter: Reporter, conn: sqlite3.Conn
         "output_file_path": spec.output_path,
         "tracks_restored": restored,
         "fields_kept_as_user_edited": kept_edits,
-        "matched_by": "file hash" if job_id else "location",
+        "matched_by": "file hash" if job_id else "written values",
         "source_job_id": job_id if job_id else writer.job_id,
     }

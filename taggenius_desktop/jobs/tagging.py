@@ -287,10 +287,10 @@ def _tag_chunks(run: _TagRun) -> None:
             else:
                 infos.append(from_attributes(attrs))
 
-        def on_results(results: list[TagResult]) -> None:
+        def on_results(results: list[TagResult]) -> None:  # called within this iteration only
             for result in results:
                 if count(result):
-                    apply(result.track_id, chunk_attrs[result.track_id], result.profile)  # type: ignore[arg-type]
+                    apply(result.track_id, chunk_attrs[result.track_id], result.profile)  # type: ignore[arg-type]  # noqa: B023
             reporter.tick()
 
         tagger.tag(infos, on_results, reporter.is_cancelled)
