@@ -38,9 +38,9 @@ class _JobRecords:
             by_location.setdefault(record.location, []).append(record)
         self.by_unique_location = {loc: rs[0] for loc, rs in by_location.items() if len(rs) == 1}
 
-    def find(self, track: Track) -> TrackOriginals | None:
-        location = track.attrs.get("Location")
-        record = self.by_track.get(track.track_id)
+    def find(self, track_id: str, attrs: Mapping[str, str]) -> TrackOriginals | None:
+        location = attrs.get("Location")
+        record = self.by_track.get(track_id)
         if record is not None and record.location == location:
             return record
         return self.by_unique_location.get(location)
@@ -56,10 +56,14 @@ def _writer_of(tracks: Sequence[Track], jobs: Sequence[_JobRecords]) -> _JobReco
     """The job that most likely wrote this file: most tracks carrying all it wrote, the
     newest on a tie (``jobs`` is newest first)."""
 
-    def score(job: _JobRecords) -> int:
-        return sum(1 for t in tracks if (r := job.find(t)) is not None and _carries(t.attrs, r, every=True))
-
-    return max(jobs, key=score)  # max keeps the first of equals: the newest
+    scores = [0] * len(jobs)
+    for track in tracks:
+        attrs = track.attrs  # parsed once per track, not once per job
+        for index, job in enumerate(jobs):
+            record = job.find(track.track_id, attrs)
+            if record is not None and _carries(attrs, record, every=True):
+                scores[index] += 1
+    return jobs[scores.index(max(scores))]  # the first of equals: the newest
 
 
 def run_restore_job(spec: RestoreJobSpec, reporter: Reporter, conn: sqlite3.Connection) -> dict[str, Any]:
@@ -84,14 +88,15 @@ def run_restore_job(spec: RestoreJobSpec, reporter: Reporter, conn: sqlite3.Conn
 
     restored = kept_edits = 0
     for track in library.tracks:
-        record = writer.find(track)
+        attrs = track.attrs
+        record = writer.find(track.track_id, attrs)
         if record is None:  # a track another job tagged (a library put together from several)
-            record = next((r for job in others if (r := job.find(track)) is not None
-                           and _carries(track.attrs, r, every=False)), None)
+            record = next((r for job in others if (r := job.find(track.track_id, attrs)) is not None
+                           and _carries(attrs, r, every=False)), None)
         if record is None:
             counters.skipped += 1
         else:
-            changes, skipped_fields = restore_changes(track.attrs, record.originals, record.written)
+            changes, skipped_fields = restore_changes(attrs, record.originals, record.written)
             kept_edits += len(skipped_fields)
             if changes:
                 library.set_track_attributes(track.track_id, changes)
