@@ -123,3 +123,29 @@ def test_an_output_folder_that_is_a_file_is_refused_before_any_job_is_recorded(t
     assert code == 2 and len(err.strip().splitlines()) == 1 and "is a file, not a folder" in err, err
     assert out == ""
     assert jobs_log.list_jobs(connect()) == [], "bad input is refused before a job exists"
+
+
+#: In the worker: storing the originals fails as SQLite does when the data folder's disk is full.
+ORIGINALS_FULL_SITECUSTOMIZE = '''
+import sqlite3
+from taggenius_desktop.store import originals
+def _full(*args, **kwargs):
+    raise sqlite3.OperationalError("database or disk is full")
+originals.replace_for_job = _full
+'''
+
+
+def test_a_full_data_folder_still_gives_the_output_and_tells_the_user(tmp_path):
+    from taggenius_desktop.jobs.errors import RESTORE_DATA_NOT_SAVED
+
+    inject = tmp_path / "inject"
+    inject.mkdir()
+    (inject / "sitecustomize.py").write_text(ORIGINALS_FULL_SITECUSTOMIZE, encoding="utf-8")
+    library = write_library(tmp_path / "lib.xml", n=6)
+    process = _cli(["tag", str(library), "--json"], {"PYTHONPATH": str(inject)})
+    out, err = process.communicate(timeout=180)
+    assert process.returncode == 0, err
+    summary = json.loads(out)
+    assert summary["status"] == "Completed" and Path(summary["output"]).exists()
+    assert summary["warnings"] == [RESTORE_DATA_NOT_SAVED]
+    assert RESTORE_DATA_NOT_SAVED in err

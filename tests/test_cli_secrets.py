@@ -136,3 +136,10 @@ def test_resume_of_a_local_server_job_never_sends_the_openai_key(tmp_path, capsy
     assert json.loads(out)["status"] == "Completed"
     assert server.request_count >= 2
     assert not _sent_openai_key(server), server.authorization_headers
+
+
+def test_help_says_which_key_goes_where(capsys):
+    with pytest.raises(SystemExit):
+        run_cli(["tag", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert SERVER_KEY_ENV_VAR in text and "never receives the OpenAI key" in text
