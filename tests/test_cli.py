@@ -188,7 +188,7 @@ def test_robustness_file_is_tagged_or_refused_never_corrupted(path: Path, tmp_pa
     assert code == 0, err
     original, tagged = read_library(path), read_library(output)
     assert [t.track_id for t in tagged.tracks] == [t.track_id for t in original.tracks]
-    for a, b in zip(original.tracks, tagged.tracks):
+    for a, b in zip(original.tracks, tagged.tracks, strict=True):
         kept = {k: v for k, v in a.attrs.items() if k not in ("Genre", "Comments", "Colour", "Rating", "Grouping")}
         assert {k: b.attrs[k] for k in kept} == kept
         assert b.tempos == a.tempos and b.marks == a.marks
