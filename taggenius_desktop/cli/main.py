@@ -322,7 +322,10 @@ def _cmd_resume(args: argparse.Namespace) -> int:
     from ..credentials import api_key_for
     from ..jobs.specs import TagJobSpec, spec_from_json
 
-    spec = spec_from_json(record.spec) if record.job_type == "tag" else None
+    try:
+        spec = spec_from_json(record.spec) if record.job_type == "tag" else None
+    except (ValueError, KeyError, TypeError):
+        raise UsageError(f"job {args.job_id} cannot be resumed: its stored settings are not readable") from None
     base_url = spec.provider.base_url if isinstance(spec, TagJobSpec) else None
     key = api_key_for(record.provider or "offline", base_url)  # the same rule as a new job
     try:
