@@ -149,3 +149,22 @@ def test_a_full_data_folder_still_gives_the_output_and_tells_the_user(tmp_path):
     assert summary["status"] == "Completed" and Path(summary["output"]).exists()
     assert summary["warnings"] == [RESTORE_DATA_NOT_SAVED]
     assert RESTORE_DATA_NOT_SAVED in err
+
+
+def test_ctrl_c_still_exits_130_and_says_how_to_resume(tmp_path):
+    library = write_library(tmp_path / "lib.xml", n=6)
+    with FakeOpenAIServer(latency_per_request=60.0) as server:
+        process = _cli(["tag", str(library), "--base-url", server.base_url, "--model", MODEL])
+        try:
+            for _ in range(1200):
+                if server.request_count >= 1:
+                    break
+                time.sleep(0.05)
+            assert server.request_count >= 1, "the job never reached the server"
+            process.send_signal(signal.SIGINT)
+            _, err = process.communicate(timeout=120)
+        finally:
+            if process.poll() is None:
+                process.kill()
+    assert process.returncode == 130, err
+    assert "taggenius resume" in err and "Traceback" not in err

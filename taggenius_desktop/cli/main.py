@@ -156,7 +156,12 @@ def _follow(manager: Any, job_id: int, quiet: bool) -> Any:
     except KeyboardInterrupt:
         printer.done()
         manager.cancel(job_id)
-        record = manager.wait(job_id, timeout=10)
+        try:
+            # A job whose tracks are all done finishes its write first (finished work is
+            # kept); a second Ctrl-C stops waiting.
+            record = manager.wait(job_id, timeout=600)
+        except TimeoutError:
+            record = manager.get(job_id)
         raise _Interrupted(record) from None
 
 
