@@ -15,6 +15,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from taggenius_desktop.cli.main import run_cli
 from taggenius_desktop.devtools.fake_openai import FakeOpenAIServer
 from taggenius_desktop.store import connect, jobs_log
@@ -68,13 +70,14 @@ def test_a_worker_killed_by_sigkill_exits_1_not_130(tmp_path):
     assert not (tmp_path / "lib_tagged.xml").exists()
 
 
-def test_a_full_output_disk_after_the_job_ran_exits_1_and_leaves_no_temp_file(tmp_path):
+@pytest.mark.parametrize("command", ["tag", "split"])
+def test_a_full_output_disk_after_the_job_ran_exits_1_and_leaves_no_temp_file(tmp_path, command):
     inject = tmp_path / "inject"
     inject.mkdir()
     (inject / "sitecustomize.py").write_text(FULL_DISK_SITECUSTOMIZE, encoding="utf-8")
     library = write_library(tmp_path / "lib.xml", n=6)
     output = tmp_path / "out.xml"
-    process = _cli(["tag", str(library), "-o", str(output), "--json"], {"PYTHONPATH": str(inject)})
+    process = _cli([command, str(library), "-o", str(output), "--json"], {"PYTHONPATH": str(inject)})
     out, err = process.communicate(timeout=180)
     assert process.returncode == 1, err
     summary = json.loads(out)

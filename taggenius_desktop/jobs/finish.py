@@ -98,7 +98,7 @@ def terminate_raises() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def write_output(library: Library, output_path: str) -> None:
+def write_output(library: Library, output_path: str | Path) -> None:
     """Write the output atomically; a failure after the job ran is a failed job, a wrong
     output path is bad input."""
     try:
