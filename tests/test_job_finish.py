@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -209,3 +210,36 @@ def test_a_cancel_during_the_final_write_lets_the_pool_job_complete(tmp_path, mo
     assert record.status == "Completed", (record.status, record.error)
     assert record.tracks_done == record.tracks_total == 30
     assert sorted(p.name for p in work.iterdir()) == ["lib.xml", "out.xml"]
+
+
+class _DiskFillsUp(Reporter):
+    """Progress writes start failing as SQLite's do once the data folder's disk is full."""
+
+    def __init__(self, working_writes: int) -> None:
+        super().__init__()
+        self.left = working_writes
+        self.failed_writes = 0
+
+    def _write(self) -> None:
+        if self.left <= 0:
+            self.failed_writes += 1
+            raise sqlite3.OperationalError("database or disk is full")
+        self.left -= 1
+
+    def tick(self, force: bool = False) -> None:
+        self._write()
+
+    def set_fields(self, **values: object) -> None:
+        self._write()
+
+
+def test_progress_writes_failing_mid_job_do_not_discard_the_finished_work(tmp_path):
+    library = write_library(tmp_path / "lib.xml", n=30)
+    reporter = _DiskFillsUp(working_writes=4)
+    with FakeOpenAIServer() as server:
+        spec = build_tag_job(library, tmp_path / "out.xml", provider="openai-compatible", base_url=server.base_url,
+                             model="gpt-4o-mini", batch_size=5)
+        result = run_tag_job(spec, reporter, connect(), None)
+    assert reporter.failed_writes > 0, "the fault must have been hit"
+    assert result["tagged"] == 30
+    assert all("/* E: " in t.attrs["Comments"] for t in read_library(tmp_path / "out.xml").tracks)

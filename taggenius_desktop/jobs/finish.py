@@ -30,6 +30,42 @@ log = logging.getLogger(__name__)
 STORE_WRITE_ERRORS: tuple[type[BaseException], ...] = (sqlite3.Error, OSError)
 
 
+class StoreTolerantReporter(Reporter):
+    """Progress as best effort: once the data folder is full, a failing progress write is
+    logged and skipped instead of ending the job, so the finished tags still reach the
+    output. Counters are the wrapped reporter's own, cancel is its answer."""
+
+    def __init__(self, inner: Reporter) -> None:
+        super().__init__()
+        self.inner = inner
+        self.counters = inner.counters
+        self.store_failed = False
+
+    def tick(self, force: bool = False) -> None:
+        self.inner.current_track = self.current_track
+        try:
+            self.inner.tick(force)
+        except STORE_WRITE_ERRORS as error:
+            self._failed(error)
+
+    def set_fields(self, **values: object) -> None:
+        try:
+            self.inner.set_fields(**values)
+        except STORE_WRITE_ERRORS as error:
+            self._failed(error)
+
+    def is_cancelled(self) -> bool:
+        return self.inner.is_cancelled()
+
+    def close(self) -> None:
+        self.inner.close()
+
+    def _failed(self, error: BaseException) -> None:
+        if not self.store_failed:
+            log.warning("progress can no longer be recorded, the job goes on: %s", error)
+        self.store_failed = True
+
+
 def clean_stale_temps(output_path: str | Path, job_started: float) -> None:
     """Remove our temp files for this output that an earlier, killed write left behind."""
     for path in remove_stale_temps(output_path, job_started):
@@ -39,20 +75,14 @@ def clean_stale_temps(output_path: str | Path, job_started: float) -> None:
 def publish_finished(reporter: Reporter) -> None:
     """Publish the final counters now: once ``tracks_done`` reaches ``tracks_total`` the
     manager no longer stops the worker for a cancel, so the output write can finish."""
-    try:
-        reporter.tick(force=True)
-    except STORE_WRITE_ERRORS:
-        pass  # a full data folder must not cost the finished work; the write goes on
+    reporter.tick(force=True)
 
 
 def keep_finished_work(reporter: Reporter) -> None:
     """A cancel that arrives once every track is tagged: the work is finished, so the job
     completes, and the request is cleared (it was not carried out)."""
     log.info("cancel arrived after all tracks were tagged; finishing the job")
-    try:
-        reporter.set_fields(cancel_requested=0)
-    except STORE_WRITE_ERRORS:
-        pass  # the manager may then stop the worker; the next start removes any temp file
+    reporter.set_fields(cancel_requested=0)
 
 
 def save_originals(conn: sqlite3.Connection, job_id: int, records: Sequence[TrackOriginals]) -> str | None:

@@ -26,6 +26,7 @@ from ..writeback import WriteOptions, plan_fields
 from .errors import CACHE_NOT_SAVED, JobCancelled, JobFailed, failure_reasons, nothing_tagged_message
 from .finish import (
     STORE_WRITE_ERRORS,
+    StoreTolerantReporter,
     clean_stale_temps,
     keep_finished_work,
     publish_finished,
@@ -148,6 +149,7 @@ def run_tag_job(
     """
     started = time.perf_counter()
     clean_stale_temps(spec.output_path, time.time())
+    reporter = StoreTolerantReporter(reporter)  # a full data folder must not end the job
     counters = reporter.counters
     library = open_library(spec.input_path, reporter)
     scope = tracks_in_scope(library, spec.playlists)
@@ -193,10 +195,8 @@ def run_tag_job(
         if warning:
             run.warnings.append(warning)
     write_output(library, spec.output_path)
-    try:
-        reporter.set_fields(output_sha256=sha256_of(Path(spec.output_path)))
-    except STORE_WRITE_ERRORS:
-        pass  # restore then matches the output's tracks by TrackID and Location instead
+    # Unrecorded on a full data folder: restore then finds the job by the tracks' values.
+    reporter.set_fields(output_sha256=sha256_of(Path(spec.output_path)))
     reporter.tick(force=True)
 
     return {
