@@ -1,7 +1,9 @@
 """``taggenius``: tag, restore, split and follow jobs from the command line.
 
-Exit codes: 0 done, 1 the job failed, 2 bad input or usage (one line naming the file
-and the problem; nothing written), 130 interrupted (Ctrl-C).
+Exit codes (defined in :mod:`.report`): 0 done (some tracks may have failed: said on
+stderr), 1 the job did not finish (failed, nothing tagged, output not writable, worker
+died, cancelled elsewhere), 2 bad input or usage (one line naming the file and the
+problem; nothing written), 130 Ctrl-C.
 """
 
 from __future__ import annotations
@@ -10,7 +12,6 @@ import argparse
 import json
 import os
 import sys
-import time
 from pathlib import Path
 from typing import Any, NoReturn, Sequence
 
@@ -18,7 +19,8 @@ from .. import __version__
 from ..tagging.choice import PROVIDER_NAMES, Provider
 from ..vocabulary.profile import Level
 
-EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+from .report import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_OK, run_and_report
+
 COMMANDS = ("tag", "restore", "jobs", "cancel", "resume", "split")
 
 
@@ -43,6 +45,10 @@ def build_parser() -> argparse.ArgumentParser:
         prog="taggenius",
         description="Tag a Rekordbox XML library with genre, energy, vibe, situation, components and era. "
         "Run without arguments (or with a library path) to open the app.",
+        epilog="Keys: OPENAI_API_KEY (or the key saved in the app) is sent only to --provider openai. "
+        "An OpenAI-compatible server gets only TAGGENIUS_SERVER_API_KEY (or the key saved for its address). "
+        "Exit codes: 0 done (failed tracks are reported on stderr), 1 the job did not finish, "
+        "2 bad input or usage, 130 Ctrl-C.",
     )
     parser.add_argument("--version", action="version", version=f"taggenius {__version__}")
     parser.add_argument("--self-test", action="store_true", help="check this installation end to end and exit")
@@ -55,9 +61,13 @@ def build_parser() -> argparse.ArgumentParser:
                      help="how many values per category are written: 1, 2 or 3 (default recommended)")
     tag.add_argument("--provider", choices=PROVIDER_NAMES,
                      help="offline (no key, no network), openai, or openai-compatible (Ollama, LM Studio, ...); "
-                     "default: openai when an API key is set, else offline")
+                     "default: openai-compatible with --base-url, else openai when an OpenAI API key is set, "
+                     "else offline. The OpenAI key goes only to openai")
     tag.add_argument("--model", help="model name (default gpt-4o-mini; a local server needs one of its own, e.g. llama3.1:8b)")
-    tag.add_argument("--base-url", metavar="URL", help="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1")
+    tag.add_argument("--base-url", metavar="URL",
+                     help="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1; without --provider it runs as "
+                     "openai-compatible and never receives the OpenAI key (a key for that server: "
+                     "TAGGENIUS_SERVER_API_KEY)")
     tag.add_argument("--batch-size", type=int, metavar="N", help="tracks per request (default 20 cloud, 5 local)")
     tag.add_argument("--concurrency", type=int, metavar="N", help="requests in flight at once")
     tag.add_argument("--no-cache", action="store_true", help="ask again even for tracks tagged before")
@@ -110,84 +120,12 @@ def _check_output(path: str | None) -> None:
         raise UsageError(f"{path}: the folder {target.parent} does not exist")
     if target.is_dir():
         raise UsageError(f"{path}: is a folder; give a file name")
-
-
-def _follow(manager: Any, job_id: int, quiet: bool) -> Any:
-    """Print progress until the job ends; Ctrl-C cancels it and keeps finished work."""
-    from .progress import ProgressPrinter
-
-    printer = ProgressPrinter(quiet=quiet)
-    try:
-        while True:
-            record = manager.get(job_id)
-            if record.status in ("Completed", "Failed", "Cancelled", "Interrupted"):
-                printer.done()
-                return record
-            printer.update(record)
-            time.sleep(0.1)
-    except KeyboardInterrupt:
-        printer.done()
-        manager.cancel(job_id)
-        record = manager.wait(job_id, timeout=10)
-        raise _Interrupted(record) from None
-
-
-class _Interrupted(Exception):
-    def __init__(self, record: Any) -> None:
-        super().__init__("interrupted")
-        self.record = record
-
-
-def _summary(record: Any) -> dict[str, Any]:
-    result = json.loads(record.result_data) if record.result_data else {}
-    seconds = (record.finished_at - record.started_at) if record.finished_at and record.started_at else None
-    return {
-        "job_id": record.id,
-        "status": record.status,
-        "job_type": record.job_type,
-        "output": record.output_file_path,
-        "tracks_total": record.tracks_total,
-        "tagged": record.tagged,
-        "cached": record.cached,
-        "skipped": record.skipped,
-        "failed": record.failed,
-        "requests": record.requests,
-        "input_tokens": record.input_tokens,
-        "output_tokens": record.output_tokens,
-        "cost_usd": round(record.cost_usd, 6),
-        "seconds": round(seconds, 3) if seconds is not None else None,
-        "error": record.error,
-        **({"outputs": result["outputs"]} if "outputs" in result else {}),
-    }
-
-
-def _run_and_report(
-    args: argparse.Namespace, spec: Any = None, resume_id: int | None = None, api_key: str | None = None
-) -> int:
-    """Run a new job (``spec``) or resume one (``resume_id``) through the job manager."""
-    from ..jobs import JobManager
-
-    with JobManager(workers=1) as manager:
-        job_id = manager.resume(resume_id, api_key=api_key) if resume_id else manager.submit(spec)
-        try:
-            record = _follow(manager, job_id, quiet=False)
-        except _Interrupted as stop:
-            print(f"taggenius: job {job_id} cancelled; finished tracks are kept (taggenius resume {job_id})",
-                  file=sys.stderr)
-            if args.json:
-                print(json.dumps(_summary(stop.record)))
-            return EXIT_INTERRUPTED
-    if args.json:
-        print(json.dumps(_summary(record), ensure_ascii=False))
-    if record.status == "Completed":
-        if not args.json:
-            print(f"{record.job_display_name}: done -> {record.output_file_path}", file=sys.stderr)
-        return EXIT_OK
-    result = json.loads(record.result_data) if record.result_data else {}
-    print(f"taggenius: {record.error or record.status}", file=sys.stderr)
-    if result.get("error_kind") == "bad_input":
-        return EXIT_BAD_INPUT
-    return EXIT_INTERRUPTED if record.status in ("Cancelled", "Interrupted") else EXIT_FAILED
+    # Checked here, before a job is recorded: bad input must not leave a Failed job behind.
+    folder = target.parent if str(target.parent) else Path(".")
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"{path}: {folder} is a file, not a folder")
+    if folder.is_dir() and not os.access(folder, os.W_OK | os.X_OK):
+        raise UsageError(f"{path}: the folder {folder} cannot be written (permission denied)")
 
 
 def _cmd_tag(args: argparse.Namespace) -> int:
@@ -208,7 +146,7 @@ def _cmd_tag(args: argparse.Namespace) -> int:
         raise UsageError(str(error)) from None
     if args.estimate:
         return _print_estimate(spec, args)
-    return _run_and_report(args, spec)
+    return run_and_report(args, spec)
 
 
 def _print_estimate(spec: Any, args: argparse.Namespace) -> int:
@@ -245,7 +183,7 @@ def _cmd_restore(args: argparse.Namespace) -> int:
         spec = build_restore_job(source, args.output)
     except SpecError as error:
         raise UsageError(str(error)) from None
-    return _run_and_report(args, spec)
+    return run_and_report(args, spec)
 
 
 def _cmd_split(args: argparse.Namespace) -> int:
@@ -259,7 +197,7 @@ def _cmd_split(args: argparse.Namespace) -> int:
         spec = build_split_job(source, args.output, args.out_dir)
     except SpecError as error:
         raise UsageError(str(error)) from None
-    return _run_and_report(args, spec)
+    return run_and_report(args, spec)
 
 
 def _cmd_resume(args: argparse.Namespace) -> int:
@@ -272,11 +210,17 @@ def _cmd_resume(args: argparse.Namespace) -> int:
     conn.close()
     if record is None:
         raise UsageError(f"there is no job {args.job_id}")
-    from ..jobs.from_settings import resume_key
+    from ..credentials import api_key_for
+    from ..jobs.specs import TagJobSpec, spec_from_json
 
-    key = resume_key(record.provider)
     try:
-        return _run_and_report(args, resume_id=args.job_id, api_key=key)
+        spec = spec_from_json(record.spec) if record.job_type == "tag" else None
+    except (ValueError, KeyError, TypeError):
+        raise UsageError(f"job {args.job_id} cannot be resumed: its stored settings are not readable") from None
+    base_url = spec.provider.base_url if isinstance(spec, TagJobSpec) else None
+    key = api_key_for(record.provider or "offline", base_url)  # the same rule as a new job
+    try:
+        return run_and_report(args, resume_id=args.job_id, api_key=key)
     except SpecError as error:
         raise UsageError(str(error)) from None
 

@@ -273,8 +273,14 @@ class JobManager:
         for worker in self._workers:
             if worker.job_id is None:
                 continue
+            cancel_wanted, all_done = jobs_log.cancel_state(conn, worker.job_id)
+            if all_done and worker.terminated_at is None:
+                # Every track is done, only the output write remains: finished work is not
+                # cancelled (the job side of this rule is in jobs/tagging.py).
+                worker.cancel_seen_at = None
+                continue
             if worker.cancel_seen_at is None:
-                if jobs_log.cancel_requested(conn, worker.job_id):
+                if cancel_wanted:
                     worker.cancel_seen_at = now
                 continue
             if worker.terminated_at is None and now - worker.cancel_seen_at > CANCEL_GRACE_S:

@@ -11,14 +11,13 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from ..library import Library, LibraryError, write_library
+from ..library import Library
 from ..library.bulk import gc_paused
 from ..store import cache as tag_cache
-from ..store import originals as originals_store
 from ..store.originals import TrackOriginals
 from ..tagging.base import TaggingStopped, TagResult, Tagger
 from ..tagging.choice import TaggerChoice
@@ -27,6 +26,16 @@ from ..vocabulary.profile import Level, TagProfile, TrackInfo
 from ..writeback import WriteOptions, plan_fields
 from .cached import partition
 from .errors import JobCancelled, JobFailed
+from .errors import CACHE_NOT_SAVED, JobCancelled, JobFailed, failure_reasons, nothing_tagged_message
+from .finish import (
+    STORE_WRITE_ERRORS,
+    StoreTolerantReporter,
+    clean_stale_temps,
+    keep_finished_work,
+    publish_finished,
+    save_originals,
+    write_output,
+)
 from .progress import Counters, Reporter, open_library
 from .specs import ProviderSettings, TagJobSpec
 
@@ -124,6 +133,8 @@ def run_tag_job(
     restore data is kept (benchmarks of the bare pipeline).
     """
     started = time.perf_counter()
+    clean_stale_temps(spec.output_path, time.time())
+    reporter = StoreTolerantReporter(reporter)  # a full data folder must not end the job
     counters = reporter.counters
     library = open_library(spec.input_path, reporter)
     scope = tracks_in_scope(library, spec.playlists)
@@ -154,16 +165,22 @@ def run_tag_job(
     finally:
         tagger.close()
 
+    publish_finished(reporter)  # all tracks done: from here a cancel no longer stops the job
+    if reporter.is_cancelled():
+        if counters.tracks_done < counters.tracks_total:
+            raise JobCancelled("Cancelled")
+        keep_finished_work(reporter)
+    if counters.failed and not (counters.tagged + counters.cached):
+        # Writing the input back unchanged would look like a tagged library to the DJ.
+        raise JobFailed(nothing_tagged_message(counters.failed, failure_reasons(run.errors)))
     # Originals first, then the output: if the process dies in between, the output does
     # not exist yet and a resume redoes both.
     if conn is not None and job_id is not None:
-        originals_store.replace_for_job(conn, job_id, planner.records)
-    if reporter.is_cancelled():
-        raise JobCancelled("Cancelled")
-    try:
-        write_library(library, spec.output_path)
-    except LibraryError as error:
-        raise JobFailed(str(error), bad_input=True) from None
+        warning = save_originals(conn, job_id, planner.records)
+        if warning:
+            run.warnings.append(warning)
+    write_output(library, spec.output_path)
+    # Unrecorded on a full data folder: restore then finds the job by the tracks' values.
     reporter.set_fields(output_sha256=sha256_of(Path(spec.output_path)))
     reporter.tick(force=True)
 
@@ -176,6 +193,8 @@ def run_tag_job(
         "skipped": counters.skipped,
         "failed": counters.failed,
         "failures": dict(list(run.errors.items())[:200]),
+        "failure_reasons": failure_reasons(run.errors),
+        "warnings": run.warnings,
         "notes": {note: len(ids) for note, ids in planner.notes.items()},
         "requests": counters.requests,
         "input_tokens": counters.input_tokens,
@@ -200,6 +219,7 @@ class _TagRun:
     locked: set[str]
     errors: dict[str, str]
     reporter: Reporter
+    warnings: list[str] = field(default_factory=list)
 
     def count(self, result: TagResult) -> bool:
         """Count one result; True when it carries a profile."""
@@ -252,7 +272,7 @@ def _tag_chunks(run: _TagRun) -> None:
             else:
                 infos.append(from_attributes(attrs))
 
-        def on_results(results: list[TagResult]) -> None:
+        def on_results(results: list[TagResult]) -> None:  # called within this iteration only
             for result in results:
                 if count(result):
                     # Called only during this iteration's tag() below, so this chunk's attrs.
@@ -292,8 +312,13 @@ def _tag_with_cache(run: _TagRun, conn: sqlite3.Connection | None, use_cache: bo
                 if conn is not None:
                     fresh[identities[result.track_id]] = result.profile  # type: ignore[assignment]
             reporter.current_track = infos[result.track_id].title
-        if fresh:
-            tag_cache.put_cached(conn, tagger.cache_key, fresh)  # type: ignore[arg-type]
+        if fresh and CACHE_NOT_SAVED not in run.warnings:
+            try:
+                tag_cache.put_cached(conn, tagger.cache_key, fresh)  # type: ignore[arg-type]
+            except STORE_WRITE_ERRORS:
+                # A full data folder must not cost the tags already paid for: keep them
+                # in memory, write the output, and say that they were not cached.
+                run.warnings.append(CACHE_NOT_SAVED)
         _copy_usage(tagger, counters)
         reporter.tick()
 
@@ -302,7 +327,7 @@ def _tag_with_cache(run: _TagRun, conn: sqlite3.Connection | None, use_cache: bo
             tagger.tag([infos[tid] for tid in pending], on_results, reporter.is_cancelled)
         except TaggingStopped as stop:
             raise JobFailed(str(stop)) from None
-    if reporter.is_cancelled():
+    if reporter.is_cancelled() and counters.tracks_done < counters.tracks_total:
         raise JobCancelled("Cancelled")
     for track_id in scope:  # collection order, whatever order the answers came in
         profile = profiles.get(track_id)

@@ -16,7 +16,9 @@ renamed over the target: a crash leaves the old file or the new one, never half 
 
 from __future__ import annotations
 
+import errno
 import os
+import re
 import secrets
 from contextlib import suppress
 from pathlib import Path
@@ -31,6 +33,47 @@ from .scan import line_prefix
 from .tags import rewrite_tag
 
 Write = Callable[[bytes | memoryview], object]
+
+#: Disk-full errors: what a DJ reads as "disk full", whatever the platform calls it.
+_DISK_FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
+
+
+class OutputWriteError(LibraryError):
+    """Writing the output failed part way (disk full, I/O error): the job ran, the input
+    was fine, so this is not bad input. Nothing is left behind: no output, no temp file."""
+
+
+def _write_problem(exc: OSError) -> str:
+    if exc.errno in _DISK_FULL:
+        return "could not write the output: disk full"
+    return f"could not write the output ({exc.strerror or exc})"
+
+
+def temp_name_pattern(out: Path) -> re.Pattern[str]:
+    """The names our temp files for ``out`` have (see ``_create_temp``: eight hex digits
+    between our prefix and suffix), and nothing else's."""
+    return re.compile(rf"\.{re.escape(out.name)}\.[0-9a-f]{{8}}\.tmp")
+
+
+def remove_stale_temps(out_path: str | Path, older_than: float) -> list[Path]:
+    """Delete temp files of ours for ``out_path`` last written before ``older_than`` (a
+    time): what a kill -9 during an earlier write left behind. A younger one may belong
+    to a write in progress and is kept. Returns what was removed."""
+    out = Path(out_path)
+    pattern = temp_name_pattern(out)
+    removed: list[Path] = []
+    try:
+        entries = list(os.scandir(out.parent))
+    except OSError:
+        return removed
+    for entry in entries:
+        if not pattern.fullmatch(entry.name):
+            continue
+        with suppress(OSError):
+            if entry.is_file(follow_symlinks=False) and entry.stat(follow_symlinks=False).st_mtime < older_than:
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+    return removed
 
 _BUFFER_SIZE = 1 << 20
 
@@ -100,6 +143,8 @@ def _atomic_write(out: Path, produce: Callable[[Write], None]) -> None:
     try:
         handle, temp_name = _create_temp(out)
     except OSError as exc:
+        if exc.errno in _DISK_FULL:
+            raise OutputWriteError(out, _write_problem(exc)) from None
         raise LibraryError(out, f"cannot be written ({exc.strerror or exc})") from None
     try:
         with os.fdopen(handle, "wb", buffering=_BUFFER_SIZE) as stream:
@@ -111,7 +156,7 @@ def _atomic_write(out: Path, produce: Callable[[Write], None]) -> None:
         with suppress(OSError):
             os.unlink(temp_name)
         if isinstance(exc, OSError):
-            raise LibraryError(out, f"cannot be written ({exc.strerror or exc})") from None
+            raise OutputWriteError(out, _write_problem(exc)) from None
         raise
     _fsync_folder(out.parent)
 

@@ -172,6 +172,17 @@ def cancel_requested(conn: sqlite3.Connection, job_id: int) -> bool:
     return bool(row and row[0])
 
 
+def cancel_state(conn: sqlite3.Connection, job_id: int) -> tuple[bool, bool]:
+    """(cancel requested, every track done): a job whose tracks are all done is only
+    writing its output, and finished work is not cancelled."""
+    row = conn.execute(
+        "SELECT cancel_requested, tracks_done, tracks_total FROM processing_log WHERE id = ?", (job_id,)
+    ).fetchone()
+    if row is None:
+        return False, False
+    return bool(row[0]), bool(row[2]) and row[1] >= row[2]
+
+
 def heartbeat(conn: sqlite3.Connection, job_id: int, now: float | None = None) -> None:
     """The running job is alive (readers treat a long-silent one as dead)."""
     with plain_errors(conn):

@@ -62,5 +62,17 @@ def latest_by_location(conn: sqlite3.Connection, locations: Iterable[str]) -> di
     return found
 
 
+def by_job_for_locations(conn: sqlite3.Connection, locations: Iterable[str]) -> dict[int, list[TrackOriginals]]:
+    """Per job, newest first, its records for tracks at these locations: restore of an
+    edited tagged file picks the job that wrote the file from these as a whole."""
+    wanted = set(locations)
+    found: dict[int, list[TrackOriginals]] = {}
+    for job_id, blob in conn.execute("SELECT job_id, data FROM track_originals ORDER BY job_id DESC"):
+        records = [record for record in _decode(job_id, blob) if record.location in wanted]
+        if records:
+            found[job_id] = records
+    return found
+
+
 def job_for_output_hash(conn: sqlite3.Connection, sha256: str) -> int | None:
     return jobs_log.job_for_output_hash(conn, sha256)
