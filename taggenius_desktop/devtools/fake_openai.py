@@ -135,6 +135,7 @@ class FakeOpenAIServer:
         context_limit_tokens: int | None = None,
         max_output_tokens: int | None = None,
         reject_json_schema: bool = False,
+        reject_formats: Sequence[str] = (),
         emulate: str | None = None,
         trickle_interval: float = 5.0,
         script: Sequence[int | str] = (),
@@ -158,6 +159,8 @@ class FakeOpenAIServer:
         self.context_limit_tokens = context_limit_tokens
         self.max_output_tokens = max_output_tokens
         self.reject_json_schema = reject_json_schema  # like llama.cpp builds without schema support
+        # response_format types answered with a 400; "json_object_schema" = json_object carrying a schema.
+        self.reject_formats = tuple(reject_formats) + (("json_schema",) if reject_json_schema else ())
         if emulate not in (None, "llama.cpp"):
             raise ValueError(f"unknown server to emulate {emulate!r}")
         self.emulate = emulate
@@ -287,7 +290,9 @@ class FakeOpenAIServer:
                           f"resulted in {prompt_tokens} tokens. Please reduce the length of the messages.",
                           "invalid_request_error", param="messages", code="context_length_exceeded")
         fmt = request.get("response_format") or {}
-        if self.reject_json_schema and isinstance(fmt, dict) and fmt.get("type") == "json_schema":
+        shape = f"{fmt.get('type')}_schema" if isinstance(fmt, dict) and "schema" in fmt else (
+            fmt.get("type") if isinstance(fmt, dict) else None)
+        if shape in self.reject_formats or (shape == "json_object_schema" and "json_object" in self.reject_formats):
             return _error(400, "'response_format.type' must be 'json_object' or 'text'", "invalid_request_error",
                           param="response_format")
         if self.emulate == "llama.cpp" and isinstance(fmt, dict) and fmt.get("type") not in (None, "text",

@@ -68,10 +68,10 @@ def response_format_for(level: FormatLevel, vocab: Vocabulary) -> dict[str, Any]
 
 def server_key(base_url: str, model: str) -> str:
     """Record key: the URL without user info, query or fragment (no secret is written)."""
-    parts = urlsplit(base_url.rstrip("/"))
+    parts = urlsplit(base_url)
     host = parts.hostname or ""
     netloc = f"{host}:{parts.port}" if parts.port else host
-    return f"{urlunsplit((parts.scheme, netloc, parts.path, '', ''))} {model}"
+    return f"{urlunsplit((parts.scheme, netloc, parts.path.rstrip('/'), '', ''))} {model}"
 
 
 class FormatMemory:

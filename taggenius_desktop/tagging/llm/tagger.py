@@ -247,9 +247,9 @@ class LLMTagger(Tagger):
         deadline = self.config.request_deadline_for(len(work.tracks))
         retries = 0
         while True:
-            level = self._level
-            args = self._request_args(batch, len(work.tracks), level)
             ticket = await limiter.acquire(self._calibration.correct(estimate))
+            level = self._level  # read once admitted: a refusal seen meanwhile is not repeated
+            args = self._request_args(batch, len(work.tracks), level)
             try:
                 self.usage.requests += 1
                 completion = await send(client, args, tracks=len(work.tracks), deadline=deadline)
