@@ -156,6 +156,15 @@ def test_connection_reset_mid_reply_says_the_server_closed_it_not_the_network(vo
         assert "closed the connection mid-reply" in result.error and "network" not in result.error, result.error
 
 
+def test_hangup_before_any_reply_says_the_server_closed_it_not_the_network(vocab):
+    with FakeOpenAIServer(script=["hangup"] * 10) as server:
+        sink = run(_local_tagger(server, vocab, batch_size=2, max_retries=1), make_tracks(2))
+        assert server.request_count == 2
+    for result in sink.results:
+        assert result.profile is None
+        assert "closed the connection without replying" in result.error and "network" not in result.error
+
+
 def test_one_reset_is_retried_and_the_tracks_tagged(vocab):
     with FakeOpenAIServer(script=["reset"]) as server:
         sink = run(_local_tagger(server, vocab, batch_size=2), make_tracks(2))

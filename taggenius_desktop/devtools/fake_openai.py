@@ -40,7 +40,7 @@ DEFAULT_MODELS = ("gpt-4o-mini", "gpt-4.1-mini", "gpt-4.1-nano", "gpt-5-mini", "
 
 #: Script entries understood by ``script=[...]`` (besides integer HTTP statuses).
 SCRIPT_KINDS = ("ok", "malformed", "length", "context", "bad_request", "quota", "refusal", "hang",
-                "reset", "trickle", "html", "null", "not_json", "deep_nest", "deep_body")
+                "reset", "hangup", "trickle", "html", "null", "not_json", "deep_nest", "deep_body")
 #: Per-title faults (``title_faults={"needle": "kind[:times]"}``): what that track's item becomes.
 TITLE_FAULT_KINDS = ("drop", "invalid", "duplicate", "huge_energy", "inf_energy", "nan_energy", "wrong_types",
                      "energy_20")
@@ -103,7 +103,9 @@ class _Reply:
     delay: float = 0.0
     raw: bytes | None = None  # sent as is instead of json.dumps(body)
     content_type: str = "application/json"
-    transport: str = ""  # "reset": half the body, then a TCP RST; "trickle": one byte per trickle_interval
+    #: "reset": half the body, then a TCP RST; "hangup": a RST before any reply;
+    #: "trickle": the body one byte per trickle_interval
+    transport: str = ""
 
 
 class FakeOpenAIServer:
@@ -364,7 +366,7 @@ class FakeOpenAIServer:
         delay = (self.latency_per_request + self.latency_per_track * len(tracks)) / self.time_scale
         if scripted == "hang":
             delay = 3600.0
-        transport = scripted if scripted in ("reset", "trickle") else ""
+        transport = scripted if scripted in ("reset", "hangup", "trickle") else ""
         return _Reply(200, body, self._limit_headers(), delay, transport=transport)
 
     def models_reply(self) -> _Reply:
@@ -541,6 +543,9 @@ class _Handler(BaseHTTPRequestHandler):
     def _send(self, reply: _Reply) -> None:
         payload = reply.raw if reply.raw is not None else json.dumps(reply.body).encode()
         try:
+            if reply.transport == "hangup":
+                self._reset_connection()
+                return
             self.send_response(reply.status)
             self.send_header("content-type", reply.content_type)
             self.send_header("content-length", str(len(payload)))
@@ -551,10 +556,7 @@ class _Handler(BaseHTTPRequestHandler):
             if reply.transport == "reset":
                 self.wfile.write(payload[: len(payload) // 2])
                 self.wfile.flush()
-                # SO_LINGER 0: close() sends a TCP RST, as a crashing server or a proxy does.
-                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-                self.connection.close()
-                self.close_connection = True
+                self._reset_connection()
                 return
             if reply.transport == "trickle":
                 for index in range(len(payload)):
@@ -565,6 +567,13 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(payload)
         except (BrokenPipeError, ConnectionResetError, OSError):
             pass  # the client gave up (a cancelled job): nothing to tell it
+
+
+    def _reset_connection(self) -> None:
+        # SO_LINGER 0: close() sends a TCP RST, as a crashing server or a proxy does.
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.connection.close()
+        self.close_connection = True
 
 
 def _error(status: int, message: str, kind: str, *, code: str | None = None, param: str | None = None,
