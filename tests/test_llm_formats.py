@@ -43,6 +43,9 @@ def test_llama_cpp_500_for_json_schema_steps_down_once_and_is_not_retried_as_a_f
         assert server.request_count == 3  # the refused one, then two batches of 5
         fmt = server.last_request["response_format"]
     assert fmt["type"] == "json_object" and fmt["schema"]["properties"]["tracks"]["type"] == "array"
+    # llama.cpp's grammar holds enums but not integer bounds: energy is spelled out.
+    energy = fmt["schema"]["properties"]["tracks"]["items"]["properties"]["energy"]
+    assert energy["enum"] == list(range(1, 11)) and (energy["minimum"], energy["maximum"]) == (1, 10)
     assert len(sink.results) == 10
     for result in sink.results:
         assert result.error is None, result.error

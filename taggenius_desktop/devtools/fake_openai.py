@@ -45,9 +45,11 @@ SCRIPT_KINDS = ("ok", "malformed", "length", "context", "bad_request", "quota", 
 TITLE_FAULT_KINDS = ("drop", "invalid", "duplicate", "huge_energy", "inf_energy", "nan_energy", "wrong_types",
                      "energy_20")
 #: What llama-cpp-python's server answers (HTTP 500) to ``response_format: {"type": "json_schema"}``.
-LLAMA_CPP_FORMAT_ERROR = ("[{'type': 'literal_error', 'loc': ('body', 'response_format', 'type'), "
+#: (measured on llama-cpp-python 0.3.36; the traceback's path shortened)
+LLAMA_CPP_FORMAT_ERROR = ("1 validation error:\n  {'type': 'literal_error', 'loc': ('body', 'response_format', 'type'), "
                           "'msg': \"Input should be 'text' or 'json_object'\", 'input': 'json_schema', "
-                          "'ctx': {'expected': \"'text' or 'json_object'\"}}]")
+                          "'ctx': {'expected': \"'text' or 'json_object'\"}}\n\n  File \"llama_cpp/server/app.py\", "
+                          "line 376, in create_chat_completion\n    POST /v1/chat/completions")
 #: Raw JSON text the value faults put in place of an item's energy.
 _RAW_ENERGY = {"huge_energy": "1" + "0" * 400, "inf_energy": "1e309", "nan_energy": "NaN"}
 

@@ -60,10 +60,28 @@ def response_format_for(level: FormatLevel, vocab: Vocabulary) -> dict[str, Any]
     if level is FormatLevel.JSON_SCHEMA:
         return strict
     if level is FormatLevel.JSON_OBJECT_SCHEMA:
-        return {"type": "json_object", "schema": strict["json_schema"]["schema"]}
+        return {"type": "json_object", "schema": _bounds_as_enums(strict["json_schema"]["schema"])}
     if level is FormatLevel.JSON_OBJECT:
         return {"type": "json_object"}
     return None
+
+
+def _bounds_as_enums(schema: Any) -> Any:
+    """The schema with each small bounded integer spelled out as an enum.
+
+    Measured on llama-cpp-python 0.3.36: its grammar holds enums but not ``minimum`` /
+    ``maximum`` (a 135M model answered energy 20, 25 and 250 to ``1..10``); ``enum:
+    [1..10]`` is held. The bounds stay in the schema for servers that read them.
+    """
+    if isinstance(schema, list):
+        return [_bounds_as_enums(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    copy = {key: _bounds_as_enums(value) for key, value in schema.items()}
+    low, high = copy.get("minimum"), copy.get("maximum")
+    if copy.get("type") == "integer" and isinstance(low, int) and isinstance(high, int) and 0 <= high - low <= 100:
+        copy["enum"] = list(range(low, high + 1))
+    return copy
 
 
 def server_key(base_url: str, model: str) -> str:
