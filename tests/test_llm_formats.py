@@ -131,3 +131,12 @@ def test_an_unreadable_record_file_is_ignored(tmp_path):
     assert memory.level("http://127.0.0.1:1/v1", MODEL) is FormatLevel.JSON_SCHEMA
     memory.step_down("http://127.0.0.1:1/v1", MODEL, FormatLevel.JSON_SCHEMA)
     assert json.loads(path.read_text())["http://127.0.0.1:1/v1 smollm2"]["level"] == "JSON_OBJECT_SCHEMA"
+
+
+def test_a_model_that_answers_only_the_first_track_gets_the_rest_in_smaller_batches(vocab):
+    # Measured with SmolLM2-135M on llama.cpp: one item per reply, whatever the batch size.
+    with FakeOpenAIServer(models=[MODEL], answer_at_most=1) as server:
+        sink = run(local_tagger(server, vocab, batch_size=4), make_tracks(4))
+        sizes = list(server.batch_sizes)
+    assert sizes == [4, 2, 1, 1]  # 3 left out: halved to 2 + 1, then the 1 left of the 2 alone
+    assert len(sink.results) == 4 and all(r.profile is not None for r in sink.results)

@@ -140,6 +140,7 @@ class FakeOpenAIServer:
         max_output_tokens: int | None = None,
         reject_json_schema: bool = False,
         reject_formats: Sequence[str] = (),
+        answer_at_most: int | None = None,
         emulate: str | None = None,
         trickle_interval: float = 5.0,
         script: Sequence[int | str] = (),
@@ -168,6 +169,7 @@ class FakeOpenAIServer:
         if emulate not in (None, "llama.cpp"):
             raise ValueError(f"unknown server to emulate {emulate!r}")
         self.emulate = emulate
+        self.answer_at_most = answer_at_most  # like a tiny model that answers only the first tracks of a batch
         self.trickle_interval = trickle_interval
         self._script = list(script)
         for entry in self._script:
@@ -478,6 +480,8 @@ class FakeOpenAIServer:
                 twin = dict(item)
                 twin["energy"] = 11 - int(item["energy"]) if int(item["energy"]) != 5 else 6
                 items.append(twin)
+        if self.answer_at_most is not None:
+            items = items[: self.answer_at_most]
         if tracks and rng.random() < self.unknown_id_fraction:
             ghost = plausible_tags({"id": "999", "title": "ghost"}, enums)
             items.append(ghost)

@@ -331,8 +331,9 @@ class LLMTagger(Tagger):
         if work.asks >= self.config.max_reasks:
             return _Outcome([TagResult(t.track_id, error=f"No valid tags after {work.asks + 1} tries: "
                                        f"{problems[t.track_id]}.") for t in failed])
-        # When a whole batch failed, a smaller one is likelier to come back whole.
-        groups = _halves(failed) if len(failed) == len(work.tracks) and len(failed) > 1 else [failed]
+        # A smaller batch is likelier to come back whole: small local models often answer
+        # only the first track or two of a batch, whatever its size.
+        groups = _halves(failed) if len(failed) > 1 else [failed]
         return _Outcome(follow_up=[_Work(group, work.asks + 1) for group in groups])
 
     def _split(self, work: _Work, single_reason: str) -> _Outcome:
