@@ -132,7 +132,8 @@ def tracks_of(request: Mapping[str, Any]) -> list[dict[str, Any]]:
 def schema_enums(request: Mapping[str, Any]) -> dict[str, list[Any]]:
     """The allowed values per field, read from the request's json_schema (empty if none)."""
     fmt = request.get("response_format") or {}
-    schema = (fmt.get("json_schema") or {}).get("schema") or {}
+    # OpenAI nests the schema under json_schema; llama.cpp takes {"type": "json_object", "schema": ...}.
+    schema = (fmt.get("json_schema") or {}).get("schema") or fmt.get("schema") or {}
     try:
         item = schema["properties"]["tracks"]["items"]
         props = item["properties"]

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from taggenius_desktop.cli.main import run_cli
-from taggenius_desktop.devtools.fake_openai import FakeOpenAIServer
+from tests.support.fake_openai import FakeOpenAIServer
 from taggenius_desktop.store import connect, jobs_log
 from tests.conftest import PROJECT_ROOT
 from tests.libraries import bad_inputs, write_library

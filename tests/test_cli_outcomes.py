@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 
 from taggenius_desktop.cli.main import run_cli
-from taggenius_desktop.devtools.fake_openai import FakeOpenAIServer
+from tests.support.fake_openai import FakeOpenAIServer
 from taggenius_desktop.library import read_library
 from tests.libraries import track_xml, write_library
 

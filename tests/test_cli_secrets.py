@@ -17,7 +17,7 @@ import pytest
 from taggenius_desktop import credentials
 from taggenius_desktop.cli.main import run_cli
 from taggenius_desktop.credentials import SERVER_KEY_ENV_VAR, api_key_for
-from taggenius_desktop.devtools.fake_openai import FakeOpenAIServer
+from tests.support.fake_openai import FakeOpenAIServer
 from taggenius_desktop.jobs import JobManager, build_tag_job
 from taggenius_desktop.store import connect, jobs_log
 from taggenius_desktop.store.jobs_log import Status

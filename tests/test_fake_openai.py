@@ -149,3 +149,35 @@ def test_plausible_tags_without_schema_and_duration_format():
     item = plausible_tags({"id": "7", "title": "x", "bpm": 174, "year": 2001}, {})
     assert item["id"] == "7" and item["energy"] == 9 and item["era"] is None
     assert format_duration(0.012) == "12ms" and format_duration(1.5) == "1.5s" and format_duration(360) == "6m0s"
+
+
+def test_body_and_value_faults_are_what_they_say(vocab):
+    import httpx2
+
+    request = _request(vocab, TRACKS)
+    with FakeOpenAIServer(script=["html", "null", "deep_body"], title_faults={"Spastik": "huge_energy",
+                                                                              "Untitled": "nan_energy"}) as server:
+        with httpx2.Client(base_url=server.base_url, timeout=10) as http:
+            html = http.post("/chat/completions", json=request)
+            null = http.post("/chat/completions", json=request)
+            deep = http.post("/chat/completions", json=request)
+            values = http.post("/chat/completions", json=request)
+    assert html.status_code == 200 and html.headers["content-type"].startswith("text/html")
+    assert html.text.startswith("<!DOCTYPE html>")
+    assert null.content == b"null" and deep.content.startswith(b"[" * 1000)
+    content = json.loads(values.text)["choices"][0]["message"]["content"]
+    assert '"energy":1' + "0" * 400 + "," in content and '"energy":NaN' in content
+
+
+def test_llama_cpp_emulation_refuses_json_schema_with_a_500_and_takes_json_object_with_schema(vocab):
+    schema = response_format(vocab)["json_schema"]["schema"]
+    with FakeOpenAIServer(emulate="llama.cpp") as server:
+        client = _client(server)
+        with pytest.raises(openai.InternalServerError) as refused:
+            client.chat.completions.create(**_request(vocab, TRACKS))
+        reply = client.chat.completions.create(**{**_request(vocab, TRACKS),
+                                                  "response_format": {"type": "json_object", "schema": schema}})
+        client.close()
+    assert "Input should be 'text' or 'json_object'" in str(refused.value)
+    items = json.loads(reply.choices[0].message.content)["tracks"]
+    assert [i["primary_genre"] in vocab.primary_genres for i in items] == [True, True, True]

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from taggenius_desktop.cli.main import run_cli
-from taggenius_desktop.devtools.fake_openai import FakeOpenAIServer
+from tests.support.fake_openai import FakeOpenAIServer
 from taggenius_desktop.jobs import build_tag_job
 from taggenius_desktop.jobs.errors import CACHE_NOT_SAVED, RESTORE_DATA_NOT_SAVED
 from taggenius_desktop.jobs.progress import Reporter

@@ -217,7 +217,9 @@ def test_local_server_without_json_schema_support_falls_back_to_json_mode(vocab)
                                      concurrency=2), vocab, retry_policy=RetryPolicy(base_delay=0.01))
         sink = run(tagger, make_tracks(10))
         assert server.status_counts[400] <= 2  # only the requests sent before the switch
-        assert server.last_request["response_format"] == {"type": "json_object"}
+        # One step down: JSON mode with the schema (what llama.cpp accepts); see test_llm_formats.py.
+        assert server.last_request["response_format"]["type"] == "json_object"
+        assert server.last_request["response_format"]["schema"]["required"] == ["tracks"]
     assert all(r.profile is not None for r in sink.results) and len(sink.results) == 10
 
 

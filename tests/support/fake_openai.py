@@ -9,8 +9,11 @@ Faults are injectable (all off by default): latency, RPM/TPM limits with real 42
 and ``x-ratelimit-*`` / ``retry-after`` headers, seeded random 429/500s, malformed JSON,
 dropped / unknown / duplicated ids, invalid values, 401 for a wrong key,
 ``insufficient_quota``, 404 for an unknown model, context-length 400s, ``finish_reason
-"length"``; plus a ``script`` of statuses for the first requests and per-title faults, so
-tests can hit one path deterministically. Counters (requests, per-track requests, tokens,
+"length"``; broken transports and bodies (a connection reset mid-reply, a reply trickled
+one byte at a time, a 200 with an HTML page or ``null``, 100,000 nested arrays); absurd
+values (a 401-digit energy, 1e309, NaN, wrong types); llama.cpp's structured-output
+quirks (``emulate="llama.cpp"``); plus a ``script`` of statuses for the first requests
+and per-title faults, so tests can hit one path deterministically. Counters (requests, per-track requests, tokens,
 peak concurrency) let tests and benchmarks assert on what the client actually sent.
 
     with FakeOpenAIServer(latency_per_track=0.01, error_429_fraction=0.02) as server:
@@ -23,6 +26,8 @@ import hashlib
 import json
 import math
 import random
+import socket
+import struct
 import threading
 import time
 import uuid
@@ -48,7 +53,19 @@ from tests.support.openai_shapes import (
 DEFAULT_MODELS = ("gpt-4o-mini", "gpt-4.1-mini", "gpt-4.1-nano", "gpt-5-mini", "gpt-5-nano")
 
 #: Script entries understood by ``script=[...]`` (besides integer HTTP statuses).
-SCRIPT_KINDS = ("ok", "malformed", "length", "context", "bad_request", "quota", "refusal", "hang")
+SCRIPT_KINDS = ("ok", "malformed", "length", "context", "bad_request", "quota", "refusal", "hang",
+                "reset", "hangup", "trickle", "html", "null", "not_json", "deep_nest", "deep_body")
+#: Per-title faults (``title_faults={"needle": "kind[:times]"}``): what that track's item becomes.
+TITLE_FAULT_KINDS = ("drop", "invalid", "duplicate", "huge_energy", "inf_energy", "nan_energy", "wrong_types",
+                     "energy_20")
+#: What llama-cpp-python's server answers (HTTP 500) to ``response_format: {"type": "json_schema"}``.
+#: (measured on llama-cpp-python 0.3.36; the traceback's path shortened)
+LLAMA_CPP_FORMAT_ERROR = ("1 validation error:\n  {'type': 'literal_error', 'loc': ('body', 'response_format', 'type'), "
+                          "'msg': \"Input should be 'text' or 'json_object'\", 'input': 'json_schema', "
+                          "'ctx': {'expected': \"'text' or 'json_object'\"}}\n\n  File \"llama_cpp/server/app.py\", "
+                          "line 376, in create_chat_completion\n    POST /v1/chat/completions")
+#: Raw JSON text the value faults put in place of an item's energy.
+_RAW_ENERGY = {"huge_energy": "1" + "0" * 400, "inf_energy": "1e309", "nan_energy": "NaN"}
 
 
 class FakeOpenAIServer:
@@ -80,6 +97,10 @@ class FakeOpenAIServer:
         context_limit_tokens: int | None = None,
         max_output_tokens: int | None = None,
         reject_json_schema: bool = False,
+        reject_formats: Sequence[str] = (),
+        answer_at_most: int | None = None,
+        emulate: str | None = None,
+        trickle_interval: float = 5.0,
         script: Sequence[int | str] = (),
         title_faults: Mapping[str, str] | None = None,
         seed: int = 0,
@@ -101,6 +122,13 @@ class FakeOpenAIServer:
         self.context_limit_tokens = context_limit_tokens
         self.max_output_tokens = max_output_tokens
         self.reject_json_schema = reject_json_schema  # like llama.cpp builds without schema support
+        # response_format types answered with a 400; "json_object_schema" = json_object carrying a schema.
+        self.reject_formats = tuple(reject_formats) + (("json_schema",) if reject_json_schema else ())
+        if emulate not in (None, "llama.cpp"):
+            raise ValueError(f"unknown server to emulate {emulate!r}")
+        self.emulate = emulate
+        self.answer_at_most = answer_at_most  # like a tiny model that answers only the first tracks of a batch
+        self.trickle_interval = trickle_interval
         self._script = list(script)
         for entry in self._script:
             if not isinstance(entry, int) and entry not in SCRIPT_KINDS:
@@ -109,7 +137,7 @@ class FakeOpenAIServer:
         self._title_faults: dict[str, list[Any]] = {}
         for needle, spec in (title_faults or {}).items():
             kind, _, times = spec.partition(":")
-            if kind not in ("drop", "invalid", "duplicate"):
+            if kind not in TITLE_FAULT_KINDS:
                 raise ValueError(f"unknown title fault {spec!r}")
             self._title_faults[needle] = [kind, int(times) if times else None]
         self._random = random.Random(seed)
@@ -226,9 +254,23 @@ class FakeOpenAIServer:
                           f"resulted in {prompt_tokens} tokens. Please reduce the length of the messages.",
                           "invalid_request_error", param="messages", code="context_length_exceeded")
         fmt = request.get("response_format") or {}
-        if self.reject_json_schema and isinstance(fmt, dict) and fmt.get("type") == "json_schema":
+        shape = f"{fmt.get('type')}_schema" if isinstance(fmt, dict) and "schema" in fmt else (
+            fmt.get("type") if isinstance(fmt, dict) else None)
+        if shape in self.reject_formats or (shape == "json_object_schema" and "json_object" in self.reject_formats):
             return _error(400, "'response_format.type' must be 'json_object' or 'text'", "invalid_request_error",
                           param="response_format")
+        if self.emulate == "llama.cpp" and isinstance(fmt, dict) and fmt.get("type") not in (None, "text",
+                                                                                            "json_object"):
+            # llama-cpp-python validates the body with pydantic and reports the failure as a 500.
+            return _error(500, LLAMA_CPP_FORMAT_ERROR, "internal_server_error")
+        if scripted == "html":
+            page = b"<!DOCTYPE html>\n<html><head><title>Sign in</title></head><body><h1>Sign in</h1></body></html>"
+            return _Reply(200, None, {}, raw=page, content_type="text/html; charset=utf-8")
+        if scripted in ("null", "not_json", "deep_body"):
+            raw = {"null": b"null", "not_json": b"upstream connect error or disconnect/reset before headers",
+                   "deep_body": b"[" * 100_000 + b"]" * 100_000}[scripted]
+            return _Reply(200, None, {}, raw=raw, content_type="text/plain" if scripted == "not_json"
+                          else "application/json")
         if scripted == "bad_request":
             return _error(400, "Invalid schema for response_format 'track_tags': 'additionalProperties' is required "
                           "to be supplied and to be false.", "invalid_request_error", param="response_format")
@@ -245,6 +287,8 @@ class FakeOpenAIServer:
                           "server_error", delay=error_delay)
 
         content, finish_reason = self._answer(request, tracks, item_rng, roll_malformed or scripted == "malformed")
+        if scripted == "deep_nest":
+            content = "[" * 100_000 + "]" * 100_000
         completion_tokens = approx_tokens(content)
         requested_max = request.get("max_completion_tokens") or request.get("max_tokens")
         output_cap = min(x for x in (requested_max, self.max_output_tokens, 10**9) if x)
@@ -284,7 +328,8 @@ class FakeOpenAIServer:
         delay = (self.latency_per_request + self.latency_per_track * len(tracks)) / self.time_scale
         if scripted == "hang":
             delay = 3600.0
-        return _Reply(200, body, self._limit_headers(), delay)
+        transport = scripted if scripted in ("reset", "hangup", "trickle") else ""
+        return _Reply(200, body, self._limit_headers(), delay, transport=transport)
 
     def models_reply(self) -> _Reply:
         data = [{"id": m, "object": "model", "created": 0, "owned_by": "fake-openai"} for m in self.models]
@@ -371,6 +416,7 @@ class FakeOpenAIServer:
                 malformed: bool) -> tuple[str, str]:
         enums = _schema_enums(request)
         items: list[dict[str, Any]] = []
+        raw_values: dict[str, str] = {}
         for track in tracks:
             fault = self._title_fault(track)
             if fault == "drop" or rng.random() < self.drop_id_fraction:
@@ -379,15 +425,27 @@ class FakeOpenAIServer:
             if fault == "invalid" or rng.random() < self.invalid_value_fraction:
                 item["primary_genre"] = "Polka Gabber Fusion"
                 item["energy"] = 42
+            elif fault in _RAW_ENERGY:
+                marker = f"@@raw{len(raw_values)}@@"
+                raw_values[json.dumps(marker)] = _RAW_ENERGY[fault]
+                item["energy"] = marker
+            elif fault == "wrong_types":
+                item.update(energy={"level": 5}, vibes=7, primary_genre=["House"], era=[1990])
+            elif fault == "energy_20":
+                item["energy"] = 20  # a grammar that ignores the schema's integer bounds lets this through
             items.append(item)
             if fault == "duplicate":
                 twin = dict(item)
                 twin["energy"] = 11 - int(item["energy"]) if int(item["energy"]) != 5 else 6
                 items.append(twin)
+        if self.answer_at_most is not None:
+            items = items[: self.answer_at_most]
         if tracks and rng.random() < self.unknown_id_fraction:
             ghost = plausible_tags({"id": "999", "title": "ghost"}, enums)
             items.append(ghost)
         content = json.dumps({"tracks": items}, ensure_ascii=False, separators=(",", ":"))
+        for marker, raw in raw_values.items():
+            content = content.replace(marker, raw)
         if malformed:
             content = content[: max(1, len(content) // 2)] + ',"oops'
         return content, "stop"
@@ -447,18 +505,40 @@ class _Handler(BaseHTTPRequestHandler):
                 fake.in_flight -= 1
 
     def _send(self, reply: _Reply) -> None:
-        payload = json.dumps(reply.body).encode()
+        payload = reply.raw if reply.raw is not None else json.dumps(reply.body).encode()
         try:
+            if reply.transport == "hangup":
+                self._reset_connection()
+                return
             self.send_response(reply.status)
-            self.send_header("content-type", "application/json")
+            self.send_header("content-type", reply.content_type)
             self.send_header("content-length", str(len(payload)))
             self.send_header("x-request-id", f"req_{uuid.uuid4().hex[:16]}")
             for name, value in reply.headers.items():
                 self.send_header(name, value)
             self.end_headers()
+            if reply.transport == "reset":
+                self.wfile.write(payload[: len(payload) // 2])
+                self.wfile.flush()
+                self._reset_connection()
+                return
+            if reply.transport == "trickle":
+                for index in range(len(payload)):
+                    self.wfile.write(payload[index:index + 1])
+                    self.wfile.flush()
+                    time.sleep(self.fake.trickle_interval)
+                return
             self.wfile.write(payload)
-        except (BrokenPipeError, ConnectionResetError):
+        except (BrokenPipeError, ConnectionResetError, OSError):
             pass  # the client gave up (a cancelled job): nothing to tell it
+
+
+    def _reset_connection(self) -> None:
+        # SO_LINGER 0: close() sends a TCP RST, as a crashing server or a proxy does.
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.connection.close()
+        self.close_connection = True
+
 
 
 def main() -> None:  # pragma: no cover - manual use: python -m tests.support.fake_openai

@@ -61,6 +61,11 @@ class _Reply:
     body: Any
     headers: dict[str, str]
     delay: float = 0.0
+    raw: bytes | None = None  # sent as is instead of json.dumps(body)
+    content_type: str = "application/json"
+    #: "reset": half the body, then a TCP RST; "hangup": a RST before any reply;
+    #: "trickle": the body one byte per trickle_interval
+    transport: str = ""
 
 
 def _error(status: int, message: str, kind: str, *, code: str | None = None, param: str | None = None,

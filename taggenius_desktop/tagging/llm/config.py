@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlparse
 
@@ -31,6 +32,8 @@ LOCAL_PLACEHOLDER_KEY = "not-needed"
 CLOUD_BATCH_SIZE, CLOUD_CONCURRENCY = 20, 16
 # Local models are small and run one or two requests at a time on the user's machine.
 LOCAL_BATCH_SIZE, LOCAL_CONCURRENCY = 5, 2
+#: A job's time limit never goes below this (seconds): short jobs on a slow machine are fine.
+JOB_DEADLINE_FLOOR = 1800.0
 
 
 def is_local_url(url: str | None) -> bool:
@@ -64,6 +67,10 @@ class LLMConfig:
     max_retries: int = 5
     #: extra asks for a track whose reply item was missing or invalid
     max_reasks: int = 2
+    #: total seconds one request may take, however its bytes trickle in (None: from the read timeout)
+    request_deadline: float | None = None
+    #: total seconds the whole job may take (None: from the plan, see job_deadline_for)
+    job_deadline: float | None = None
 
     def __post_init__(self) -> None:
         if self.provider not in PROVIDERS:
@@ -107,6 +114,30 @@ class LLMConfig:
         per = self.request_timeout_per_track if self.request_timeout_per_track is not None else (
             20.0 if self.is_local else 3.0)
         return base + per * tracks
+
+    def request_deadline_for(self, tracks: int) -> float:
+        """Total time one request may take, connect to last byte.
+
+        The read timeout restarts with every byte, so a server sending one byte every few
+        seconds never trips it; this bound does. A healthy reply arrives whole within the
+        read timeout (the wait is the generation), so half as much again is spare.
+        """
+        if self.request_deadline is not None:
+            return self.request_deadline
+        return self.connect_timeout + 1.5 * self.read_timeout(tracks)
+
+    def job_deadline_for(self, tracks: int) -> float:
+        """Total time a job of ``tracks`` may take before its unfinished tracks fail.
+
+        Three full request deadlines per round of concurrent batches: a job in which every
+        request answers (even slowly, or after a retry or two) never reaches it; one whose
+        requests keep running into their deadlines does, instead of going on for hours.
+        """
+        if self.job_deadline is not None:
+            return self.job_deadline
+        batch = self.effective_batch_size
+        rounds = math.ceil(math.ceil(max(1, tracks) / batch) / self.effective_concurrency)
+        return JOB_DEADLINE_FLOOR + 3 * rounds * self.request_deadline_for(batch)
 
     def with_key(self, api_key: str | None) -> "LLMConfig":
         return replace(self, api_key=api_key)

@@ -9,11 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+import httpx2
 import openai
 
 from ...credentials import redact
 from .config import PROVIDER_OPENAI, LLMConfig
 from .limiter import parse_retry_after
+from .transport import ClosedMidReply, DeadlineExceeded
 
 
 class Action(Enum):
@@ -36,6 +38,12 @@ class Verdict:
     headers: dict[str, str] | None = None
 
 
+#: Words naming the structured-output part of a request, and words that say it was refused:
+#: llama-cpp-python answers json_schema with a 500 whose text is a pydantic error
+#: ("Input should be 'text' or 'json_object'" at ('body', 'response_format', 'type')).
+_FORMAT_WORDS = ("response_format", "json_schema", "json_object", "structured output")
+_REFUSAL_WORDS = ("input should be", "not supported", "unsupported", "must be", "invalid", "unknown",
+                  "not permitted", "extra inputs", "not allowed", "unexpected")
 _CONTEXT_HINTS = ("context_length", "context length", "maximum context", "too many tokens", "reduce the length",
                   "prompt is too long", "exceeds the context")
 
@@ -55,9 +63,42 @@ def _where(config: LLMConfig) -> str:
     return "OpenAI" if config.provider == PROVIDER_OPENAI else f"the server at {config.effective_base_url}"
 
 
+def _format_refused(exc: openai.APIStatusError, config: LLMConfig) -> bool:
+    """Whether an OpenAI-compatible server says it does not support the request's format.
+
+    A 4xx naming the format is enough; a 5xx must also say it refused something, so a
+    crash report that merely echoes the request is still retried as a server fault.
+    """
+    if config.provider == PROVIDER_OPENAI:
+        return False  # OpenAI supports every format we send: a refusal is our bug, not a step-down
+    text = safe_detail(exc, config.api_key, limit=4000).lower()
+    names_format = exc.param == "response_format" or any(word in text for word in _FORMAT_WORDS)
+    if exc.status_code < 500:
+        return names_format
+    return names_format and any(word in text for word in _REFUSAL_WORDS)
+
+
+def _closed_after_connecting(exc: BaseException) -> bool:
+    """A connection error whose cause is the server hanging up, not the connect failing."""
+    seen: BaseException | None = exc.__cause__ or exc.__context__
+    for _ in range(8):
+        if seen is None or isinstance(seen, (httpx2.ConnectError, httpx2.ConnectTimeout)):
+            return False
+        if isinstance(seen, (httpx2.ReadError, httpx2.WriteError, httpx2.RemoteProtocolError)):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
 def classify(exc: BaseException, config: LLMConfig) -> Verdict:
     """Map an exception from one chat-completions call to an action."""
     key = config.api_key
+    if isinstance(exc, DeadlineExceeded):
+        return Verdict(Action.RETRY, f"{_where(config)} sent its reply too slowly ({exc})", overloaded=True)
+    if isinstance(exc, ClosedMidReply):
+        return Verdict(Action.RETRY, f"{_where(config)} closed the connection mid-reply")
+    if isinstance(exc, httpx2.TimeoutException):
+        return Verdict(Action.RETRY, "the request timed out", overloaded=True)
     headers = None
     response = getattr(exc, "response", None)
     if response is not None and getattr(response, "headers", None) is not None:
@@ -90,13 +131,19 @@ def classify(exc: BaseException, config: LLMConfig) -> Verdict:
         rejected = exc.param == "response_format" or "response_format" in text or "json_schema" in text
         return Verdict(Action.FAIL, f"The server refused the request (400): {detail}", format_rejected=rejected)
     if isinstance(exc, openai.UnprocessableEntityError):
-        return Verdict(Action.FAIL, f"The server could not process the request (422): {safe_detail(exc, key)}")
+        return Verdict(Action.FAIL, f"The server could not process the request (422): {safe_detail(exc, key)}",
+                       format_rejected=_format_refused(exc, config))
     if isinstance(exc, openai.APITimeoutError):
         return Verdict(Action.RETRY, "the request timed out", overloaded=True)
     if isinstance(exc, openai.APIConnectionError):
+        if _closed_after_connecting(exc):
+            return Verdict(Action.RETRY, f"{_where(config)} closed the connection without replying")
         return Verdict(Action.RETRY, f"could not connect to {_where(config)}", connection=True)
     if isinstance(exc, openai.APIStatusError):
         status = exc.status_code
+        if _format_refused(exc, config):
+            return Verdict(Action.FAIL, f"{_where(config)} refused the request's response format ({status}): "
+                           f"{safe_detail(exc, key)}", format_rejected=True)
         if status >= 500 or status in (408, 409):
             return Verdict(Action.RETRY, f"server error ({status})", retry_after=parse_retry_after(headers),
                            overloaded=status in (502, 503, 504, 529), headers=headers)

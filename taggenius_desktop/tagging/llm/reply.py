@@ -7,13 +7,19 @@ track in plain words, which become the track's error if re-asking does not fix i
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from ...vocabulary import InvalidProfile, Vocabulary, coerce_profile
 from ...vocabulary.profile import TagProfile, TrackInfo
+from . import safe_json
+from .item_check import item_problem
+
+#: Characters of reply text per track asked for, plus slack: a 20-track answer is ~5 KB.
+MAX_CHARS_PER_TRACK, MAX_CHARS_BASE = 4096, 16384
+#: Keys of an item that are never the model's to set: who set a value is recorded by us.
+_NOT_TAGS = frozenset({"id", "sources"})
 
 
 @dataclass(slots=True)
@@ -33,9 +39,9 @@ def parse_reply(content: str | None, tracks_by_local_id: Mapping[str, TrackInfo]
     if not content or not content.strip():
         return _all_failed(tracks_by_local_id, "the model returned an empty reply")
     try:
-        data = json.loads(content)
-    except ValueError:
-        return _all_failed(tracks_by_local_id, "the model's reply was not valid JSON")
+        data = safe_json.loads(content, max_chars=MAX_CHARS_BASE + MAX_CHARS_PER_TRACK * len(tracks_by_local_id))
+    except safe_json.UnsafeJSON as exc:
+        return _all_failed(tracks_by_local_id, f"the model's reply was {exc.reason}")
     items = data.get("tracks") if isinstance(data, dict) else data if isinstance(data, list) else None
     if not isinstance(items, list):
         return _all_failed(tracks_by_local_id, "the model's reply did not list tracks")
@@ -45,7 +51,8 @@ def parse_reply(content: str | None, tracks_by_local_id: Mapping[str, TrackInfo]
     for item in items:
         if not isinstance(item, dict):
             continue
-        local_id = str(item.get("id", "")).strip()
+        raw_id = item.get("id", "")
+        local_id = str(raw_id).strip() if isinstance(raw_id, (str, int)) else ""
         if local_id in tracks_by_local_id:
             by_id[local_id].append(item)
         else:
@@ -59,11 +66,18 @@ def parse_reply(content: str | None, tracks_by_local_id: Mapping[str, TrackInfo]
         profiles: list[TagProfile] = []
         error = ""
         for candidate in candidates:
-            fields = {k: v for k, v in candidate.items() if k != "id"}
+            fields = {k: v for k, v in candidate.items() if k not in _NOT_TAGS}
+            problem = item_problem(fields)
+            if problem is not None:
+                error = problem
+                continue
             try:
                 profiles.append(coerce_profile(fields, vocab, source=source))
             except InvalidProfile as exc:
                 error = str(exc)
+            except (ArithmeticError, ValueError, TypeError, RecursionError) as exc:
+                # A value the checks above did not foresee: this track fails, the batch goes on.
+                error = f"unusable value ({type(exc).__name__})"
         distinct = {p.to_json() for p in profiles}
         if len(candidates) > 1 and (len(distinct) > 1 or error):
             # Two different answers for one id: neither can be trusted to be this track's.

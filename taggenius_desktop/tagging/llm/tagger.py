@@ -4,11 +4,17 @@ How a run goes:
 
 * tracks are cut into balanced batches (about ``batch_size``; smaller when that fills
   the concurrency better for a short job);
-* each batch is one request, admitted by the :class:`AdaptiveLimiter`; transient
-  failures are retried by the one :class:`RetryPolicy`; job-fatal ones (bad key, no
-  quota, unknown model, server not running) raise :class:`TaggingStopped` at once;
-* each reply is checked item by item; tracks whose item is missing or invalid are asked
-  again in a smaller batch a bounded number of times, then reported with a plain reason;
+* each batch is one request, admitted by the :class:`AdaptiveLimiter`, with a total
+  deadline however slowly its bytes arrive; transient failures are retried by the one
+  :class:`RetryPolicy`; job-fatal ones (bad key, no quota, unknown model, server not
+  running) raise :class:`TaggingStopped` at once;
+* OpenAI-compatible servers get the best response format they are known to accept
+  (:mod:`.formats`), one step lower each time one says the format is unsupported;
+* each reply is parsed with bounds and checked item by item; tracks whose item is missing
+  or invalid are asked again in a smaller batch a bounded number of times, then reported
+  with a plain reason (the rest of the batch, and every other batch, goes on);
+* past the job's deadline the requests in flight are abandoned and every unfinished
+  track fails with a plain reason (finished ones are already delivered);
 * results go to ``on_results`` as each batch finishes, on the thread that called
   :meth:`LLMTagger.tag` (an asyncio loop runs on that thread for the duration).
 """
@@ -34,12 +40,14 @@ from ..choice import NO_OPENAI_KEY
 from ..base import IsCancelled, ResultSink, TaggingStopped, Tagger, TagResult
 from .config import LOCAL_PLACEHOLDER_KEY, PROVIDER_COMPATIBLE, PROVIDER_OPENAI, LLMConfig
 from .errors import Action, Verdict, classify
+from .formats import FormatLevel, FormatMemory, response_format_for, shared_memory
 from .limiter import AdaptiveLimiter, TokenCalibration
 from .pricing import Price, price_for
 from .prompt import PROMPT_VERSION, BatchMessage, messages, system_prompt, user_message
 from .reply import parse_reply
 from .retry import RetryPolicy
 from .schema import response_format
+from .transport import BadReply, ClosedMidReply, Completion, DeadlineExceeded, send
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +105,7 @@ class LLMTagger(Tagger):
     uses_cache = True
 
     def __init__(self, config: LLMConfig, vocab: Vocabulary | None = None,
-                 retry_policy: RetryPolicy | None = None) -> None:
+                 retry_policy: RetryPolicy | None = None, formats: FormatMemory | None = None) -> None:
         super().__init__()
         self.config = config
         self.vocab = vocab or load_vocabulary()
@@ -108,6 +116,10 @@ class LLMTagger(Tagger):
         # OpenAI shows the strict schema to the model; other servers may ignore it.
         self._list_values = config.provider != PROVIDER_OPENAI
         self._system = system_prompt(self.vocab, self._list_values)
+        # OpenAI always takes the strict schema; other servers start at what they are known to take.
+        self._formats = None if config.provider == PROVIDER_OPENAI else (formats or shared_memory())
+        self._level = (FormatLevel.JSON_SCHEMA if self._formats is None
+                       else self._formats.level(config.effective_base_url, config.model))
         self._response_format = response_format(self.vocab)
         shared_chars = len(self._system) + len(json.dumps(self._response_format, separators=(",", ":")))
         self._shared_tokens_estimate = math.ceil(shared_chars / 4)
@@ -163,9 +175,17 @@ class LLMTagger(Tagger):
         # A few more tasks than slots, so a task sleeping out a backoff does not idle a slot.
         max_tasks = limiter.max_concurrency + 2
         tasks: set[asyncio.Task[_Outcome]] = set()
+        unfinished = {t.track_id for t in tracks}
+        loop = asyncio.get_running_loop()
+        job_deadline = self.config.job_deadline_for(len(tracks))
+        ends = loop.time() + job_deadline
         try:
             while queue or tasks:
                 if is_cancelled():
+                    return
+                if loop.time() >= ends:
+                    on_results([TagResult(t.track_id, error=self._past_deadline(job_deadline))
+                                for t in tracks if t.track_id in unfinished])
                     return
                 while queue and len(tasks) < max_tasks:
                     tasks.add(asyncio.create_task(self._process(queue.pop(), client, limiter)))
@@ -179,6 +199,7 @@ class LLMTagger(Tagger):
                         continue
                     outcome = task.result()
                     if outcome.results:
+                        unfinished.difference_update(r.track_id for r in outcome.results)
                         on_results(outcome.results)
                     queue.extend(reversed(outcome.follow_up))  # re-asks go next
                 if stopped is not None:
@@ -190,13 +211,15 @@ class LLMTagger(Tagger):
                 await asyncio.gather(*tasks, return_exceptions=True)
             await client.close()
 
-    def _request_args(self, batch: BatchMessage, tracks: int) -> dict[str, Any]:
+    def _request_args(self, batch: BatchMessage, tracks: int, level: FormatLevel) -> dict[str, Any]:
         args: dict[str, Any] = {
             "model": self.config.model,
             "messages": messages(self.vocab, self._list_values, batch),
-            "response_format": self._response_format,
             "timeout": httpx2.Timeout(self.config.read_timeout(tracks), connect=self.config.connect_timeout),
         }
+        fmt = response_format_for(level, self.vocab)
+        if fmt is not None:
+            args["response_format"] = fmt
         if not _REASONING_MODEL.match(self.config.model):
             args["temperature"] = 0  # the same track should get the same tags
         if self.config.provider != PROVIDER_OPENAI:
@@ -205,19 +228,15 @@ class LLMTagger(Tagger):
             args["max_tokens"] = MAX_OUTPUT_TOKENS_PER_TRACK * tracks + 100
         return args
 
-    def _may_fall_back(self, args: dict[str, Any]) -> bool:
-        """Whether a refused strict schema may be retried as plain JSON mode.
-
-        Only for OpenAI-compatible servers (some local ones do not support json_schema; for
-        OpenAI a refused schema is our bug). The prompt lists the vocabulary for them and
-        every reply is validated locally either way.
-        """
-        return self.config.provider != PROVIDER_OPENAI and args["response_format"].get("type") == "json_schema"
-
-    def _fall_back_to_plain_json(self) -> None:
-        if self._response_format.get("type") == "json_schema":
-            log.warning("the server refused the json_schema response format; using plain JSON mode")
-            self._response_format = {"type": "json_object"}
+    def _step_down(self, refused: FormatLevel) -> FormatLevel | None:
+        """The format to resend with after ``refused`` was refused; None for OpenAI, or when
+        even a request without any response format was refused."""
+        if self._formats is None:
+            return None
+        lower = self._formats.step_down(self.config.effective_base_url, self.config.model, refused)
+        if lower is not None:
+            self._level = max(self._level, lower)
+        return lower
 
     def _raw_token_estimate(self, batch: BatchMessage, tracks: int) -> int:
         """Prompt (characters / 4) plus the expected reply; calibrated by real counts later."""
@@ -225,17 +244,22 @@ class LLMTagger(Tagger):
 
     async def _process(self, work: _Work, client: openai.AsyncOpenAI, limiter: AdaptiveLimiter) -> _Outcome:
         batch = user_message(work.tracks)
-        args = self._request_args(batch, len(work.tracks))
         estimate = self._raw_token_estimate(batch, len(work.tracks))
+        deadline = self.config.request_deadline_for(len(work.tracks))
         retries = 0
         while True:
             ticket = await limiter.acquire(self._calibration.correct(estimate))
+            level = self._level  # read once admitted: a refusal seen meanwhile is not repeated
+            args = self._request_args(batch, len(work.tracks), level)
             try:
                 self.usage.requests += 1
-                raw = await client.chat.completions.with_raw_response.create(**args)
-                completion = raw.parse()
-                headers = {k.lower(): v for k, v in raw.headers.items()}
-            except (openai.OpenAIError, httpx2.HTTPError, ValueError) as exc:
+                completion = await send(client, args, tracks=len(work.tracks), deadline=deadline)
+            except BadReply as bad:
+                limiter.on_success(ticket, {})  # the server answered; what it said is the problem
+                await limiter.release(ticket)
+                reason = f"{self._where()} {bad.reason}"
+                return self._reask(work, {t.track_id: reason for t in work.tracks})
+            except (openai.OpenAIError, httpx2.HTTPError, ValueError, OSError, DeadlineExceeded, ClosedMidReply) as exc:
                 verdict = classify(exc, self.config)
                 if verdict.rate_limited and self.retry_policy.too_long(verdict.retry_after):
                     minutes = math.ceil((verdict.retry_after or 0) / 60)
@@ -254,10 +278,8 @@ class LLMTagger(Tagger):
                     raise TaggingStopped(verdict.reason) from None
                 if verdict.action is Action.SPLIT:
                     return self._split(work, "the track's data was too long for the model's context window")
-                if verdict.format_rejected and self._may_fall_back(args):
-                    self._fall_back_to_plain_json()
-                    args = self._request_args(batch, len(work.tracks))  # changed, so not resent unchanged
-                    continue
+                if verdict.format_rejected and self._step_down(level) is not None:
+                    continue  # resent with the lower format: a refusal is not a fault to retry
                 if verdict.action is Action.FAIL:
                     return self._fail(work.tracks, verdict.reason)
                 await self._check_reachable(verdict)
@@ -268,37 +290,31 @@ class LLMTagger(Tagger):
                 self.usage.retries += 1
                 await asyncio.sleep(delay)
                 continue
-            limiter.on_success(ticket, headers)
+            limiter.on_success(ticket, completion.headers)
             await limiter.release(ticket)
             self._ever_answered = True
             return self._read_completion(work, batch, completion, estimate)
 
     # ------------------------------------------------------------------ outcomes
-    def _account(self, completion: Any, estimate: int) -> None:
-        usage = getattr(completion, "usage", None)
-        if usage is None:
+    def _account(self, completion: Completion, estimate: int) -> None:
+        if not completion.usage:
             return
-        prompt = int(usage.prompt_tokens or 0)
-        output = int(usage.completion_tokens or 0)
-        details = getattr(usage, "prompt_tokens_details", None)
-        cached = int(getattr(details, "cached_tokens", 0) or 0) if details is not None else 0
+        prompt = completion.usage.get("prompt_tokens", 0)
+        output = completion.usage.get("completion_tokens", 0)
+        cached = min(prompt, completion.usage.get("cached_tokens", 0))
         self.usage.input_tokens += prompt
         self.usage.output_tokens += output
         self.usage.cached_input_tokens += cached
         self.usage.cost_usd += self._price.cost(prompt, output, cached)
         self._calibration.observe(estimate, prompt + output)
 
-    def _read_completion(self, work: _Work, batch: BatchMessage, completion: Any, estimate: int) -> _Outcome:
+    def _read_completion(self, work: _Work, batch: BatchMessage, completion: Completion, estimate: int) -> _Outcome:
         self._account(completion, estimate)
-        choices = getattr(completion, "choices", None) or []
-        choice = choices[0] if choices else None
-        if choice is not None and choice.finish_reason == "length":
+        if completion.finish_reason == "length":
             return self._split(work, "the model's reply was cut off (too long)")
-        message = getattr(choice, "message", None)
-        if message is not None and getattr(message, "refusal", None):
+        if completion.refusal:
             return self._reask(work, {t.track_id: "the model declined to tag this track" for t in work.tracks})
-        content = getattr(message, "content", None) if message is not None else None
-        parsed = parse_reply(content, batch.tracks_by_local_id, self.vocab, self._source)
+        parsed = parse_reply(completion.content, batch.tracks_by_local_id, self.vocab, self._source)
         if parsed.unknown_ids:
             log.info("reply named %d ids that were not asked for; ignored", len(parsed.unknown_ids))
         outcome = _Outcome([TagResult(batch.tracks_by_local_id[i].track_id, profile=p)
@@ -316,8 +332,9 @@ class LLMTagger(Tagger):
         if work.asks >= self.config.max_reasks:
             return _Outcome([TagResult(t.track_id, error=f"No valid tags after {work.asks + 1} tries: "
                                        f"{problems[t.track_id]}.") for t in failed])
-        # When a whole batch failed, a smaller one is likelier to come back whole.
-        groups = _halves(failed) if len(failed) == len(work.tracks) and len(failed) > 1 else [failed]
+        # A smaller batch is likelier to come back whole: small local models often answer
+        # only the first track or two of a batch, whatever its size.
+        groups = _halves(failed) if len(failed) > 1 else [failed]
         return _Outcome(follow_up=[_Work(group, work.asks + 1) for group in groups])
 
     def _split(self, work: _Work, single_reason: str) -> _Outcome:
@@ -334,6 +351,11 @@ class LLMTagger(Tagger):
             raise TaggingStopped(f"Could not reach {self._where()}. Check the network connection "
                                  "(or proxy/firewall), then resume the job.")
         return self._fail(work.tracks, f"Gave up after {retries + 1} attempts: {verdict.reason}.")
+
+    def _past_deadline(self, seconds: float) -> str:
+        limit = f"{seconds:g} s" if seconds < 120 else f"{math.ceil(seconds / 60)} min"
+        return (f"The job ran past its time limit ({limit}): {self._where()} answered too slowly. The tracks "
+                "tagged so far are kept; tag again to try the rest (they come from the cache).")
 
     def _where(self) -> str:
         return "OpenAI" if self.config.provider == PROVIDER_OPENAI else f"the server at {self.config.effective_base_url}"
