@@ -46,6 +46,9 @@ _WORD_RE = re.compile(r"[a-z0-9]+|&")
 _BRACKET_PAIRS = (("[", "("), ("]", ")"), ("{", "("), ("}", ")"), ("\\", "/"))
 _HAS_SEPARATOR_RE = re.compile(r"[/;,|()]")
 _PLACEHOLDER = "\x00"
+_LABEL_SPLIT_RE = re.compile(r"[/;,|]")
+#: words that carry no meaning of their own in a genre string ("House Music", "Drum & Bass")
+_FILLER_WORDS = frozenset({"music", "musica", "musik", "muzyka", "musique", "and", "&", "n", "y", "e", "et", "und"})
 
 
 class GenreDataError(ValueError):
@@ -177,6 +180,7 @@ class GenreMap:
         self._known_words = frozenset(w for group in words.values() for w in group)
         self._words_by_letter = {letter: sorted(group) for letter, group in words.items()}
         self._memo: dict[str, GenreAnalysis] = {}
+        self._label_memo: dict[str, tuple[str, ...]] = {}
 
     # -- the DAG -------------------------------------------------------------------------
 
@@ -323,7 +327,11 @@ class GenreMap:
             if found:
                 names.extend(found)
                 continue
-            energy += self._read_words(part, protected, names, vibes)
+            in_part: list[str] = []
+            energy += self._read_words(part, protected, in_part, vibes)
+            # "R&B & Hip-Hop" names two genres side by side; only a compound has a head.
+            coordinated = "&" in part or " and " in part
+            names.extend(in_part if coordinated else _head_first(in_part, self._vague))
 
         unique = list(dict.fromkeys(names))
         specific = self._majority_first([n for n in unique if n not in self._vague])
@@ -331,13 +339,20 @@ class GenreMap:
         return GenreAnalysis(ordered, max(-2, min(2, energy)), tuple(dict.fromkeys(vibes)))
 
     def _majority_first(self, names: list[str]) -> list[str]:
-        """Order names so that those under the primary genre most of them live under come
-        first ("Dub, Acid, Deep House, Minimal Techno" is a techno track, not reggae); ties
-        keep the order the user wrote."""
+        """Order names so that those of the family (primary genre) most of them live under
+        come first ("Dub, Acid, Deep House, Minimal Techno" is a techno track, not reggae).
+        A tie goes to the family most names belong to through any parent ("Dub/Tech
+        House/Minimal": Tech House and Minimal both sit under House and Techno, Dub only
+        under Reggae), then to the order the user wrote. The most specific name within the
+        winning family sets the defaults (see the offline tagger)."""
         if len(names) < 3:
             return names
         homes = [self._primary_of[n] for n in names]
-        rank = {home: (-homes.count(home), homes.index(home)) for home in homes}
+        support: dict[str, int] = {}
+        for name in names:
+            for family in self._ancestors[name] & self._primary_set:
+                support[family] = support.get(family, 0) + 1
+        rank = {home: (-homes.count(home), -support.get(home, 0), homes.index(home)) for home in homes}
         return [n for _, n in sorted(enumerate(names), key=lambda item: (rank[homes[item[0]]], item[0]))]
 
     def _read_words(self, part: str, protected: list[tuple[str, ...]], names: list[str], vibes: list[str]) -> int:
@@ -373,6 +388,45 @@ class GenreMap:
             return word
         return _closest(word, tuple(self._words_by_letter.get(word[0], ())))
 
+    def label_parts(self, raw: str) -> tuple[str, ...]:
+        """The parts of a Genre value that are the DJ's own words rather than genres, as
+        written ("Dance Floor Filth", "trap banger", "pop radio"); () when every part names
+        genres or is junk. A part is a genre only if each of its words belongs to a genre
+        name (typos forgiven) or is a filler such as "music"."""
+        found = self._label_memo.get(raw)
+        if found is not None:
+            return found
+        labels: list[str] = []
+        whole = genre_key(_URL_RE.sub(" ", fold(fix_mojibake(raw)))) if raw else ""
+        if whole and whole not in self._aliases and whole not in self._junk:
+            for part in _LABEL_SPLIT_RE.split(raw):
+                text = part.strip()
+                if text and self._is_label(text):
+                    labels.append(text)
+        found = tuple(labels)
+        if len(self._label_memo) < 100_000:
+            self._label_memo[raw] = found
+        return found
+
+    def _is_label(self, text: str) -> bool:
+        key = genre_key(_URL_RE.sub(" ", fold(fix_mojibake(text))))
+        if not key or key in self._aliases or key in self._junk:
+            return False
+        if self._protected_re is not None:
+            key = self._protected_re.sub(" ", key)
+        tokens = [self._correct(t) for t in _SPLIT_RE.sub(" ", key).split(" ") if t]
+        i = 0
+        while i < len(tokens):
+            for size in range(min(self._max_words, len(tokens) - i), 0, -1):
+                if " ".join(tokens[i : i + size]) in self._aliases:
+                    i += size
+                    break
+            else:
+                if tokens[i] not in _FILLER_WORDS:
+                    return True
+                i += 1
+        return False
+
     def find_in_text(self, text: str, stopwords: frozenset[str] = frozenset()) -> tuple[str, ...]:
         """Specific genres named as whole phrases in free text (a title's version part),
         without typo tolerance or hints: "(Techno Mix)" names Techno."""
@@ -397,6 +451,16 @@ class GenreMap:
             else:
                 i += 1
         return tuple(dict.fromkeys(found))
+
+
+def _head_first(names: list[str], vague: frozenset[str]) -> list[str]:
+    """An English genre compound is named by its last word: "pop house" is house, "pop
+    trap" is trap. Vague buckets never head ("dance pop" names its own alias anyway)."""
+    specific = [n for n in names if n not in vague]
+    if len(specific) < 2:
+        return names
+    head = specific[-1]
+    return [head, *(n for n in names if n != head)]
 
 
 @lru_cache(maxsize=4096)
