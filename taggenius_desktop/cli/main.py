@@ -63,6 +63,12 @@ def build_parser() -> argparse.ArgumentParser:
     tag.add_argument("--playlist", action="append", default=[], metavar="PATH",
                      help="only tracks in this playlist (Folder/Sub/Name); repeatable")
     tag.add_argument("--json", action="store_true", help="print one JSON summary on stdout")
+    tag.add_argument("--report", metavar="FILE.csv", help="also write a per-track report (CSV, UTF-8 with BOM)")
+    tag.add_argument("--fill-unknown-genres", action="store_true",
+                     help="also write genres, colours and ratings that are only a guess from the tempo "
+                     "(default: such tracks are left as they were and listed as unsure)")
+    tag.add_argument("--replace-genre-labels", action="store_true",
+                     help="replace your own words in Genre (\"Dance Floor Filth\") instead of keeping them after the genres")
 
     restore = sub.add_parser("restore", help="give back the values a tagged library had before tagging")
     restore.add_argument("library", metavar="TAGGED.xml")
@@ -169,6 +175,8 @@ def _summary(record: Any) -> dict[str, Any]:
         "seconds": round(seconds, 3) if seconds is not None else None,
         "error": record.error,
         **({"outputs": result["outputs"]} if "outputs" in result else {}),
+        **({"summary": result["summary"]} if "summary" in result else {}),
+        **({"report": result["report_file_path"]} if "report_file_path" in result else {}),
     }
 
 
@@ -193,6 +201,7 @@ def _run_and_report(
     if record.status == "Completed":
         if not args.json:
             print(f"{record.job_display_name}: done -> {record.output_file_path}", file=sys.stderr)
+            _print_summary(record)
         return EXIT_OK
     result = json.loads(record.result_data) if record.result_data else {}
     print(f"taggenius: {record.error or record.status}", file=sys.stderr)
@@ -201,11 +210,23 @@ def _run_and_report(
     return EXIT_INTERRUPTED if record.status in ("Cancelled", "Interrupted") else EXIT_FAILED
 
 
+def _print_summary(record: Any) -> None:
+    from ..jobs.summary import summary_lines
+
+    result = json.loads(record.result_data) if record.result_data else {}
+    if "summary" in result:
+        for line in summary_lines(result["summary"]):
+            print(f"  {line}", file=sys.stderr)
+    if "report_file_path" in result:
+        print(f"  report -> {result['report_file_path']}", file=sys.stderr)
+
+
 def _cmd_tag(args: argparse.Namespace) -> int:
     from ..jobs import SpecError, build_tag_job
 
     source = _check_input(args.library)
     _check_output(args.output)
+    _check_output(args.report)
     for name in ("batch_size", "concurrency"):
         value = getattr(args, name)
         if value is not None and value < 1:
@@ -216,6 +237,9 @@ def _cmd_tag(args: argparse.Namespace) -> int:
             source, args.output, level=args.level, provider=provider, model=args.model or "",
             base_url=args.base_url, api_key=key, batch_size=args.batch_size,
             concurrency=args.concurrency, use_cache=not args.no_cache, playlists=args.playlist,
+            write_options={"fill_unknown_genres": args.fill_unknown_genres,
+                           "keep_genre_labels": not args.replace_genre_labels},
+            report_path=args.report,
         )
     except SpecError as error:
         raise UsageError(str(error)) from None
