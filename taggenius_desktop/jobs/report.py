@@ -51,7 +51,7 @@ def _shown(name: str, value: str | None) -> str:
 def row_cells(row: TrackRow) -> list[str]:
     """One track's cells, in REPORT_COLUMNS order."""
     cells = [row.track_id, row.artist, row.title]
-    for name, before, after in zip(MANAGED_FIELDS, row.before, row.after):
+    for name, before, after in zip(MANAGED_FIELDS, row.before, row.after, strict=True):
         cells += [_shown(name, before), _shown(name, after)]
     profile = row.profile
     if profile is None:

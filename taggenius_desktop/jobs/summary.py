@@ -74,8 +74,10 @@ class SummaryBuilder:
             return NO_GENRE
         found = self._family.get(genre)
         if found is None:
-            names = [n for n in self.genres.analyze(genre).names if not self.genres.is_vague(n)]
-            found = self.genres.primary_of(names[0]) if names else NOT_A_GENRE
+            # A vague bucket ("Electronic", "Dance") is shown as itself: it names no family.
+            names = self.genres.analyze(genre).names
+            specific = [n for n in names if not self.genres.is_vague(n)]
+            found = self.genres.primary_of(specific[0]) if specific else names[0] if names else NOT_A_GENRE
             if len(self._family) < 100_000:
                 self._family[genre] = found
         return found
@@ -117,7 +119,7 @@ class SummaryBuilder:
                     kept.update(labels)
         if self.rows is not None:
             before = tuple(get(name) for name in MANAGED_FIELDS)
-            after = tuple(changes.get(name, value) for name, value in zip(MANAGED_FIELDS, before))
+            after = tuple(changes.get(name, value) for name, value in zip(MANAGED_FIELDS, before, strict=True))
             self.rows.append(TrackRow(track_id, get("Artist") or "", get("Name") or "", before, after,
                                       profile, notes))
 

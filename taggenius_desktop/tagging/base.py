@@ -8,7 +8,7 @@ batch) so a kill loses at most the requests in flight.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable, Sequence
 
 from ..vocabulary.profile import TagProfile, TrackInfo

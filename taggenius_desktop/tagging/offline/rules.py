@@ -108,7 +108,9 @@ class OfflineRules:
         self.vocab = vocab
         self.genres = vocab.genres
         rules = vocab.offline_rules
-        self._tempo_table = tuple((float(lo), float(hi), name) for lo, hi, name in rules["tempo_fallback"])
+        self._tempo_table: tuple[tuple[float, float, str], ...] = tuple(
+            (float(lo), float(hi), str(name)) for lo, hi, name in rules["tempo_fallback"]
+        )
         self._default_genre: str = rules["default_genre"]
         self._title_stopwords = frozenset(genre_key(w) for w in rules.get("title_genre_stopwords", ()))
         self._folder_generic = frozenset(genre_key(w) for w in rules.get("folder_generic_words", ()))
@@ -128,7 +130,7 @@ class OfflineRules:
         self._era_by_year: dict[int, str | None] = {}
         self._genre_memo: dict[str, _GenreDecision | _Weak] = {}
         self._version_memo: dict[str, VersionInfo] = {}
-        self._detail_memo: dict[tuple[object, ...], object] = {}
+        self._detail_memo: dict[tuple[object, ...], Any] = {}
         self._decision_memo: dict[tuple[object, ...], _GenreDecision] = {}
         self._folder_memo: dict[str, tuple[str, ...]] = {}
         self._folder_name_memo: dict[str, tuple[str, ...]] = {}
@@ -160,17 +162,17 @@ class OfflineRules:
         bpm = track.bpm
         if not 0.0 < bpm < 1000.0:  # 0, negative, NaN or absurd: unknown
             bpm = 0.0
+        decision: _GenreDecision
         if entry.__class__ is _Weak:
             location = track.location
             folder = self._folder_genres(location) if location else NONE
             notes = self._notes_genres(track.comments, track.grouping)
             albums = self._text_genres(track.album) or self._text_genres(track.label)
             fallback_key = (version.genres, notes, folder, albums, int(bpm + 0.5))
-            decision = entry.fallbacks.get(fallback_key)  # type: ignore[union-attr]
-            if decision is None:
-                decision = self._fallback(entry, fallback_key, bpm)  # type: ignore[arg-type]
+            cached = entry.fallbacks.get(fallback_key)
+            decision = cached if cached is not None else self._fallback(entry, fallback_key, bpm)
         else:
-            decision = entry  # type: ignore[assignment]
+            decision = entry  # type: ignore[assignment]  # the class test above is the cheap isinstance
 
         # Energy: Mixed In Key first, else the genre's base moved by tempo and words.
         comments = track.comments
@@ -221,24 +223,26 @@ class OfflineRules:
             title_components = (*title_components, *REMIXED)
 
         year = track.year
-        era = self._era_by_year.get(year, _MISSING)
-        if era is _MISSING:
-            era = self.vocab.era_of_year(year)
-            self._era_by_year[year] = era
+        known = self._era_by_year.get(year, _MISSING)
+        if known is _MISSING:
+            era = self._era_by_year[year] = self.vocab.era_of_year(year)
+        else:
+            era = known  # type: ignore[assignment]  # a str or None: _MISSING was ruled out
 
+        vibes: tuple[tuple[str, ...], str]
+        components: tuple[tuple[str, ...], str | None]
         if version.vibes:
             detail_key: tuple[object, ...] = (decision, minor, version.vibes)
-            vibes = self._detail_memo.get(detail_key)
-            if vibes is None:
-                vibes = self._remember(detail_key, self.vibes_for(decision, minor, version.vibes))
+            hit = self._detail_memo.get(detail_key)
+            vibes = hit if hit is not None else self._remember(detail_key, self.vibes_for(decision, minor, version.vibes))
         else:
             vibes = decision.vibes_by_mode[minor]
         if title_components or version.components:
             found = (*version.components, *title_components) if version.components else title_components
             detail_key = (found, decision.attrs.components)
-            components = self._detail_memo.get(detail_key)
-            if components is None:
-                components = self._remember(detail_key, components_for(found, decision.attrs.components))
+            hit = self._detail_memo.get(detail_key)
+            components = hit if hit is not None else self._remember(
+                detail_key, components_for(found, decision.attrs.components))
         else:
             components = decision.default_components
 
