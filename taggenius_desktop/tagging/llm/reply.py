@@ -14,6 +14,7 @@ from typing import Any, Mapping
 
 from ...vocabulary import InvalidProfile, Vocabulary, coerce_profile
 from ...vocabulary.profile import TagProfile, TrackInfo
+from .schema import llm_confidence
 
 
 @dataclass(slots=True)
@@ -60,6 +61,8 @@ def parse_reply(content: str | None, tracks_by_local_id: Mapping[str, TrackInfo]
         error = ""
         for candidate in candidates:
             fields = {k: v for k, v in candidate.items() if k != "id"}
+            if "confidence" in fields:
+                fields["confidence"] = llm_confidence(fields["confidence"])
             try:
                 profiles.append(coerce_profile(fields, vocab, source=source))
             except InvalidProfile as exc:
