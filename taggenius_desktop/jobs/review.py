@@ -34,8 +34,14 @@ def propose(
     infos = {tid: TrackInfo.from_attributes(library.track_by_id(tid).attrs) for tid in wanted}
     if spec.provider.provider == "offline":
         from ..tagging.offline import profile_for
+        from ..tagging.offline.evidence import not_music
 
-        return {tid: Proposal(tid, profile_for(info), "offline") for tid, info in infos.items()}
+        proposals = {}
+        for tid, info in infos.items():
+            profile = profile_for(info)
+            if not_music(info, profile.sources["primary_genre"]) is None:  # a tone gets no proposal
+                proposals[tid] = Proposal(tid, profile, "offline")
+        return proposals
     if conn is None:
         return {}
     key = cache_key(spec)
