@@ -135,6 +135,12 @@ def test_compound_genres_resolve_to_their_head(genre, primary):
     assert profile_for(track(genre=genre, bpm=124.0)).primary_genre == primary
 
 
+@pytest.mark.parametrize("genre, primary", [("house pop", "House"), ("future house pop", "House"),
+                                            ("deep house pop", "House"), ("pop dancehall", "Caribbean")])
+def test_pop_is_a_modifier_in_any_position(genre, primary):
+    assert profile_for(track(genre=genre, bpm=124.0)).primary_genre == primary
+
+
 def test_coordinated_genres_are_not_a_compound():
     assert profile_for(track(genre="R&B & Hip-Hop", bpm=95.0)).primary_genre == "R&B"
 
@@ -167,6 +173,11 @@ def test_our_own_block_and_mixed_in_key_in_comments_are_not_genre_evidence():
     comments = "8A - Energy 6 /* E: 03 / Sit: Lounge / Vibe: Mellow */"
     profile = profile_for(track(genre="", bpm=124.0, comments=comments))
     assert profile.sources["primary_genre"] not in (SOURCE_COMMENTS, SOURCE_GROUPING)
+
+
+def test_links_in_comments_name_no_genre():
+    profile = profile_for(track(genre="", bpm=124.0, comments="-> vk.com/world_club_music https://x.ru/techno"))
+    assert profile.sources["primary_genre"] == SOURCE_TEMPO
 
 
 def test_album_or_label_genre_words_are_low_confidence_evidence():

@@ -38,6 +38,8 @@ _URL_RE = re.compile(
     r"|ua|by|kz|hu|ro|cz|sk|es|it|fr|nl|zip)\b\S*"
     r"|@\S+"
 )
+#: download sites and links, which are never genre words (also in free text such as Comments)
+URL_RE = _URL_RE
 _SPACERS_RE = re.compile(r"[-_.'\"*~!?<>#:=^$%]+")
 _AMP_RE = re.compile(r"\s*&\s*")
 _SEP_SPACES_RE = re.compile(r"\s*([/;,|()])\s*")
@@ -152,6 +154,10 @@ class GenreMap:
                 raise GenreDataError(f"compound {text!r} is already an alias of {self._aliases[key][0]!r}")
             self._aliases[key] = tuple(members)
         self._junk = frozenset(genre_key(j) for j in data.get("junk", ()))
+        self._modifiers = frozenset(m for m in data.get("compound_modifiers", ()) if not m.startswith("_"))
+        unknown_modifiers = sorted(self._modifiers - set(genres))
+        if unknown_modifiers:
+            raise GenreDataError(f"compound_modifiers names unknown genres {unknown_modifiers}")
         clash = sorted(self._junk & set(self._aliases))
         if clash:
             raise GenreDataError(f"junk entries that are also aliases: {clash}")
@@ -331,7 +337,7 @@ class GenreMap:
             energy += self._read_words(part, protected, in_part, vibes)
             # "R&B & Hip-Hop" names two genres side by side; only a compound has a head.
             coordinated = "&" in part or " and " in part
-            names.extend(in_part if coordinated else _head_first(in_part, self._vague))
+            names.extend(in_part if coordinated else _head_first(in_part, self._vague | self._modifiers))
 
         unique = list(dict.fromkeys(names))
         specific = self._majority_first([n for n in unique if n not in self._vague])
@@ -453,11 +459,14 @@ class GenreMap:
         return tuple(dict.fromkeys(found))
 
 
-def _head_first(names: list[str], vague: frozenset[str]) -> list[str]:
+def _head_first(names: list[str], never_head: frozenset[str]) -> list[str]:
     """An English genre compound is named by its last word: "pop house" is house, "pop
-    trap" is trap. Vague buckets never head ("dance pop" names its own alias anyway)."""
-    specific = [n for n in names if n not in vague]
-    if len(specific) < 2:
+    trap" is trap. Vague buckets and modifier genres never head: DJs write "pop" as an
+    adjective in any position ("house pop" is pop-leaning house, see genres.json)."""
+    if len(names) < 2:
+        return names
+    specific = [n for n in names if n not in never_head]
+    if not specific:
         return names
     head = specific[-1]
     return [head, *(n for n in names if n != head)]

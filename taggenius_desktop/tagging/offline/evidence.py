@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from ...vocabulary.genres import URL_RE
 from ...vocabulary.profile import (
     SOURCE_ALBUM_LABEL,
     SOURCE_COMMENTS,
@@ -80,7 +81,10 @@ def profile_confidence(
 
 
 def machine_text_removed(text: str) -> str:
-    return _MACHINE_TEXT_RE.sub(" ", text) if ("/*" in text or "nergy" in text or "NERGY" in text) else text
+    """Free text without machine-written parts and links ("vk.com/world_club" names no genre)."""
+    if "/*" in text or "nergy" in text or "NERGY" in text:
+        text = _MACHINE_TEXT_RE.sub(" ", text)
+    return URL_RE.sub(" ", text) if "." in text or "@" in text else text
 
 
 def not_music(track: TrackInfo, genre_source: str) -> str | None:

@@ -114,6 +114,8 @@ class OfflineRules:
         self._default_genre: str = rules["default_genre"]
         self._title_stopwords = frozenset(genre_key(w) for w in rules.get("title_genre_stopwords", ()))
         self._folder_generic = frozenset(genre_key(w) for w in rules.get("folder_generic_words", ()))
+        self._note_stopwords = self._title_stopwords | frozenset(
+            genre_key(w) for w in rules.get("note_genre_stopwords", ()))
         self._note_memo: dict[str, tuple[str, ...]] = {}
         words = {genre_key(w): int(step) for w, step in rules.get("energy_words", {}).items()}
         self._energy_words_re = (
@@ -393,7 +395,7 @@ class OfflineRules:
             return NONE
         found = self._note_memo.get(text)
         if found is None:
-            found = self.genres.find_in_text(text, self._title_stopwords)
+            found = self.genres.find_in_text(text, self._note_stopwords)
             if len(self._note_memo) < 100_000:
                 self._note_memo[text] = found
         return found
