@@ -337,7 +337,7 @@ class GenreMap:
             energy += self._read_words(part, protected, in_part, vibes)
             # "R&B & Hip-Hop" names two genres side by side; only a compound has a head.
             coordinated = "&" in part or " and " in part
-            names.extend(in_part if coordinated else _head_first(in_part, self._vague | self._modifiers))
+            names.extend(in_part if coordinated else _head_first(in_part, self._vague, self._modifiers))
 
         unique = list(dict.fromkeys(names))
         specific = self._majority_first([n for n in unique if n not in self._vague])
@@ -459,16 +459,17 @@ class GenreMap:
         return tuple(dict.fromkeys(found))
 
 
-def _head_first(names: list[str], never_head: frozenset[str]) -> list[str]:
+def _head_first(names: list[str], vague: frozenset[str], modifiers: frozenset[str]) -> list[str]:
     """An English genre compound is named by its last word: "pop house" is house, "pop
-    trap" is trap. Vague buckets and modifier genres never head: DJs write "pop" as an
-    adjective in any position ("house pop" is pop-leaning house, see genres.json)."""
+    trap" is trap. Vague buckets never head, and modifier genres only when nothing else is
+    named: DJs write "pop" or "latin" as an adjective in any position ("house latin" is
+    latin-flavoured house, see genres.json)."""
     if len(names) < 2:
         return names
-    specific = [n for n in names if n not in never_head]
-    if not specific:
+    heads = [n for n in names if n not in vague and n not in modifiers] or [n for n in names if n in modifiers]
+    if not heads:
         return names
-    head = specific[-1]
+    head = heads[-1]
     return [head, *(n for n in names if n != head)]
 
 

@@ -169,7 +169,7 @@ class OfflineRules:
             location = track.location
             folder = self._folder_genres(location) if location else NONE
             notes = self._notes_genres(track.comments, track.grouping)
-            albums = self._text_genres(track.album) or self._text_genres(track.label)
+            albums = self._album_genres(track.album) or self._album_genres(track.label)
             fallback_key = (version.genres, notes, folder, albums, int(bpm + 0.5))
             cached = entry.fallbacks.get(fallback_key)
             decision = cached if cached is not None else self._fallback(entry, fallback_key, bpm)
@@ -388,6 +388,9 @@ class OfflineRules:
             if found:
                 return SOURCE_GROUPING, found
         return "", NONE
+
+    def _album_genres(self, text: str) -> tuple[str, ...]:
+        return self._text_genres(machine_text_removed(text)) if text else NONE
 
     def _text_genres(self, text: str) -> tuple[str, ...]:
         """Specific genres named as whole phrases in free text (no typo tolerance)."""
