@@ -33,7 +33,8 @@ in :mod:`.words`, confidence and the not-music rule in :mod:`.evidence`.
 """
 
 from .evidence import MIN_MUSIC_SECONDS, NOT_MUSIC, SKIP_NO_EVIDENCE, SKIP_TOO_SHORT
-from .rules import FOLDER_LEVELS, OfflineRules
+from .genre import FOLDER_LEVELS
+from .rules import OfflineRules
 from .tagger import _RULES, CHUNK, RULES_VERSION, OfflineTagger, profile_for, rules_for
 from .words import tempo_step
 
