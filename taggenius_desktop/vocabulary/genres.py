@@ -28,10 +28,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Iterable, Mapping
 
+from .phrases import SPLIT_RE as _SPLIT_RE
+from .phrases import PhraseReading
 from .text import fix_mojibake, fold
 
 SEPARATORS = "/;,|()"
-_SPLIT_RE = re.compile(r"[/;,|()]")
 _URL_RE = re.compile(
     r"\S*(?:https?://|www\.)\S*"
     r"|\S+\.(?:com|net|org|ru|me|pl|lt|lv|su|co|ws|mx|az|se|de|uk|info|biz|fm|io|to|br|cc|us|eu|tk"
@@ -48,9 +49,6 @@ _WORD_RE = re.compile(r"[a-z0-9]+|&")
 _BRACKET_PAIRS = (("[", "("), ("]", ")"), ("{", "("), ("}", ")"), ("\\", "/"))
 _HAS_SEPARATOR_RE = re.compile(r"[/;,|()]")
 _PLACEHOLDER = "\x00"
-_LABEL_SPLIT_RE = re.compile(r"[/;,|]")
-#: words that carry no meaning of their own in a genre string ("House Music", "Drum & Bass")
-_FILLER_WORDS = frozenset({"music", "musica", "musik", "muzyka", "musique", "and", "&", "n", "y", "e", "et", "und"})
 
 
 class GenreDataError(ValueError):
@@ -103,7 +101,7 @@ class GenreAnalysis:
 _EMPTY = GenreAnalysis(())
 
 
-class GenreMap:
+class GenreMap(PhraseReading):
     """Canonical genres, their DAG, aliases and per-genre defaults (from genres.json)."""
 
     def __init__(self, data: Mapping[str, Any], primary_genres: Iterable[str]) -> None:
@@ -187,6 +185,8 @@ class GenreMap:
         self._words_by_letter = {letter: sorted(group) for letter, group in words.items()}
         self._memo: dict[str, GenreAnalysis] = {}
         self._label_memo: dict[str, tuple[str, ...]] = {}
+        self._url_re = _URL_RE
+        self._genre_key = genre_key
 
     # -- the DAG -------------------------------------------------------------------------
 
@@ -393,70 +393,6 @@ class GenreMap:
         if len(word) < 5 or word in self._known_words or not word.isalpha():
             return word
         return _closest(word, tuple(self._words_by_letter.get(word[0], ())))
-
-    def label_parts(self, raw: str) -> tuple[str, ...]:
-        """The parts of a Genre value that are the DJ's own words rather than genres, as
-        written ("Dance Floor Filth", "trap banger", "pop radio"); () when every part names
-        genres or is junk. A part is a genre only if each of its words belongs to a genre
-        name (typos forgiven) or is a filler such as "music"."""
-        found = self._label_memo.get(raw)
-        if found is not None:
-            return found
-        labels: list[str] = []
-        whole = genre_key(_URL_RE.sub(" ", fold(fix_mojibake(raw)))) if raw else ""
-        if whole and whole not in self._aliases and whole not in self._junk:
-            for part in _LABEL_SPLIT_RE.split(raw):
-                text = part.strip()
-                if text and self._is_label(text):
-                    labels.append(text)
-        found = tuple(labels)
-        if len(self._label_memo) < 100_000:
-            self._label_memo[raw] = found
-        return found
-
-    def _is_label(self, text: str) -> bool:
-        key = genre_key(_URL_RE.sub(" ", fold(fix_mojibake(text))))
-        if not key or key in self._aliases or key in self._junk:
-            return False
-        if self._protected_re is not None:
-            key = self._protected_re.sub(" ", key)
-        tokens = [self._correct(t) for t in _SPLIT_RE.sub(" ", key).split(" ") if t]
-        i = 0
-        while i < len(tokens):
-            for size in range(min(self._max_words, len(tokens) - i), 0, -1):
-                if " ".join(tokens[i : i + size]) in self._aliases:
-                    i += size
-                    break
-            else:
-                if tokens[i] not in _FILLER_WORDS:
-                    return True
-                i += 1
-        return False
-
-    def find_in_text(self, text: str, stopwords: frozenset[str] = frozenset()) -> tuple[str, ...]:
-        """Specific genres named as whole phrases in free text (a title's version part),
-        without typo tolerance or hints: "(Techno Mix)" names Techno."""
-        return self.find_in_key(genre_key(text), stopwords)
-
-    def find_in_key(self, key: str, stopwords: frozenset[str] = frozenset()) -> tuple[str, ...]:
-        """:meth:`find_in_text` for text already passed through :func:`genre_key`."""
-        tokens = [t for t in _SPLIT_RE.sub(" ", key).split(" ") if t]
-        found: list[str] = []
-        i = 0
-        while i < len(tokens):
-            if tokens[i] not in self._first_words:
-                i += 1
-                continue
-            for size in range(min(self._max_words, len(tokens) - i), 0, -1):
-                phrase = " ".join(tokens[i : i + size])
-                names = self._aliases.get(phrase)
-                if names and phrase not in stopwords and names[0] not in self._vague:
-                    found.extend(names)
-                    i += size
-                    break
-            else:
-                i += 1
-        return tuple(dict.fromkeys(found))
 
 
 def _head_first(names: list[str], vague: frozenset[str], modifiers: frozenset[str]) -> list[str]:
