@@ -71,3 +71,14 @@ def test_export_button_emits_the_chosen_path(qtbot, tmp_path, monkeypatch):
     with qtbot.waitSignal(widget.export_report_requested) as signal:
         widget.export_button.click()
     assert signal.args == [str(tmp_path / "out.csv")]
+
+
+def test_job_settings_offer_fill_unknown_genres_off_by_default(qtbot):
+    from taggenius_desktop.gui.job_settings import JobSettingsPanel
+    from taggenius_desktop.settings import Settings
+
+    panel = JobSettingsPanel(Settings())
+    qtbot.addWidget(panel)
+    assert panel.write_options()["fill_unknown_genres"] is False
+    panel.fill_unknown.setChecked(True)
+    assert WriteOptions.from_dict(panel.write_options()).fill_unknown_genres is True
