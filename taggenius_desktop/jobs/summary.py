@@ -45,26 +45,24 @@ class TrackRow(NamedTuple):
 
 
 class SummaryBuilder:
-    """Counts one job's tracks; :meth:`result` gives the JSON-safe summary."""
+    """Counts one job's tracks; :meth:`result` gives the JSON-safe summary.
+
+    Why raw counts: :meth:`add` runs once per track of a 100,000-track job, so it only
+    counts the raw values (genre strings, colours, profile objects, which repeat a lot) and
+    :meth:`result` reads each distinct one once."""
 
     def __init__(self, options: WriteOptions, keep_rows: bool = False) -> None:
         self.options = options
         self.genres = load_vocabulary().genres
         self.tracks = 0
         self.changed = 0
-        self.per_field: Counter[str] = Counter()
-        self.before: Counter[str] = Counter()
-        self.after: Counter[str] = Counter()
-        self.energy: Counter[int] = Counter()
-        self.colours: Counter[str] = Counter()
-        self.genre_confidence: Counter[str] = Counter()
-        self.unsure = 0
-        self.needs_a_look = 0
-        self.skipped: Counter[str] = Counter()
-        self.comments_full = 0
-        self.red = 0
-        self.labels_kept: Counter[str] = Counter()
-        self.labels_replaced: Counter[str] = Counter()
+        self._fields: dict[tuple[str, ...], int] = {}
+        self._before: dict[str | None, int] = {}
+        self._after: dict[str | None, int] = {}
+        self._colours: dict[str | None, int] = {}
+        self._relabelled: dict[str, int] = {}  # Genre values that change, for the DJ's labels
+        self._profiles: dict[tuple[int, tuple[str, ...]], list[Any]] = {}  # (id, notes) -> [profile, count]
+        self._skipped: Counter[str] = Counter()
         self.rows: list[TrackRow] | None = [] if keep_rows else None
         self._family: dict[str, str] = {}
 
@@ -78,8 +76,7 @@ class SummaryBuilder:
             names = self.genres.analyze(genre).names
             specific = [n for n in names if not self.genres.is_vague(n)]
             found = self.genres.primary_of(specific[0]) if specific else names[0] if names else NOT_A_GENRE
-            if len(self._family) < 100_000:
-                self._family[genre] = found
+            self._family[genre] = found
         return found
 
     def add(self, track_id: str, attrs: Mapping[str, str], profile: TagProfile | None,
@@ -88,62 +85,92 @@ class SummaryBuilder:
         self.tracks += 1
         get = attrs.get
         genre_now = get(GENRE)
-        genre_after = changes.get(GENRE, genre_now)
-        self.before[self.family(genre_now)] += 1
-        self.after[self.family(genre_after)] += 1
-        colour = changes.get(COLOUR) or get(COLOUR) or ""
-        self.colours[COLOUR_PALETTE.get(colour.upper().replace("0X", "0x"), colour) or NO_COLOUR] += 1
+        before = self._before
+        before[genre_now] = before.get(genre_now, 0) + 1
         if changes:
             self.changed += 1
-            self.per_field.update(changes.keys())
+            keys = tuple(changes)
+            self._fields[keys] = self._fields.get(keys, 0) + 1
+            genre_after = changes.get(GENRE, genre_now)
+            colour = changes.get(COLOUR) or get(COLOUR)
+            if genre_now and GENRE in changes:
+                self._relabelled[genre_now] = self._relabelled.get(genre_now, 0) + 1
+        else:
+            genre_after, colour = genre_now, get(COLOUR)
+        after = self._after
+        after[genre_after] = after.get(genre_after, 0) + 1
+        colours = self._colours
+        colours[colour] = colours.get(colour, 0) + 1
         if profile is None:
             for note in notes:  # "not music: shorter than 30 seconds" counts as "not music"
-                self.skipped[note.partition(":")[0]] += 1
+                self._skipped[note.partition(":")[0]] += 1
         else:
-            level = profile.confidence.get("primary_genre", "")
-            self.genre_confidence[level or "unknown"] += 1
-            if NEEDS_A_LOOK.intersection(profile.confidence.values()):
-                self.needs_a_look += 1
-            if NOTE_UNSURE in notes:
-                self.unsure += 1
-            elif NOTE_RED in notes:
-                self.red += 1
+            key = (id(profile), notes)
+            entry = self._profiles.get(key)
+            if entry is None:
+                self._profiles[key] = [profile, 1]  # holds the profile: its id stays unique
             else:
-                self.energy[profile.energy] += 1
-            if NOTE_COMMENTS_FULL in notes:
-                self.comments_full += 1
-            if genre_now and GENRE in changes:
-                labels = own_labels(genre_now)
-                if labels:
-                    kept = self.labels_kept if self.options.keep_genre_labels else self.labels_replaced
-                    kept.update(labels)
+                entry[1] += 1
         if self.rows is not None:
-            before = tuple(get(name) for name in MANAGED_FIELDS)
-            after = tuple(changes.get(name, value) for name, value in zip(MANAGED_FIELDS, before, strict=True))
-            self.rows.append(TrackRow(track_id, get("Artist") or "", get("Name") or "", before, after,
+            values = tuple(get(name) for name in MANAGED_FIELDS)
+            written = tuple(changes.get(name, value) for name, value in zip(MANAGED_FIELDS, values, strict=True))
+            self.rows.append(TrackRow(track_id, get("Artist") or "", get("Name") or "", values, written,
                                       profile, notes))
 
     def result(self) -> dict[str, Any]:
         """The summary as plain JSON-safe values (also stored with the job)."""
-        kept, replaced = self.labels_kept, self.labels_replaced
+        per_field: Counter[str] = Counter()
+        for keys, count in self._fields.items():
+            for name in keys:
+                per_field[name] += count
+        families_before: Counter[str] = Counter()
+        for genre, count in self._before.items():
+            families_before[self.family(genre)] += count
+        families_after: Counter[str] = Counter()
+        for genre, count in self._after.items():
+            families_after[self.family(genre)] += count
+        colours: Counter[str] = Counter()
+        for colour, count in self._colours.items():
+            raw = (colour or "").strip()
+            colours[COLOUR_PALETTE.get(raw.upper().replace("0X", "0x"), raw) or NO_COLOUR] += count
+        energy: Counter[int] = Counter()
+        genre_confidence: Counter[str] = Counter()
+        needs_a_look = unsure = red = comments_full = 0
+        for (_, notes), (profile, count) in self._profiles.items():
+            genre_confidence[profile.confidence.get("primary_genre") or "unknown"] += count
+            if NEEDS_A_LOOK.intersection(profile.confidence.values()):
+                needs_a_look += count
+            if NOTE_UNSURE in notes:
+                unsure += count
+            elif NOTE_RED in notes:
+                red += count
+            else:
+                energy[profile.energy] += count
+            if NOTE_COMMENTS_FULL in notes:
+                comments_full += count
+        labels: Counter[str] = Counter()
+        for genre, count in self._relabelled.items():
+            for label in own_labels(genre):
+                labels[label] += count
+        kept = sum(labels.values()) if self.options.keep_genre_labels else 0
         return {
             "tracks": self.tracks,
             "tracks_changed": self.changed,
-            "changes_per_field": {name: self.per_field.get(name, 0) for name in MANAGED_FIELDS},
-            "families_before": dict(self.before.most_common()),
-            "families_after": dict(self.after.most_common()),
-            "energy_histogram": {str(e): self.energy.get(e, 0) for e in range(ENERGY_MIN, ENERGY_MAX + 1)},
-            "colours_after": dict(self.colours.most_common()),
-            "genre_confidence": {c.value: self.genre_confidence.get(c.value, 0) for c in Confidence},
-            "needs_a_look": self.needs_a_look,
-            "unsure": self.unsure,
-            "skipped": sum(self.skipped.values()),
-            "skipped_reasons": dict(self.skipped.most_common()),
-            "red_left_alone": self.red,
-            "comments_full": self.comments_full,
-            "labels_kept": sum(kept.values()),
-            "labels_replaced": sum(replaced.values()),
-            "top_labels": dict((kept + replaced).most_common(TOP_LABELS)),
+            "changes_per_field": {name: per_field.get(name, 0) for name in MANAGED_FIELDS},
+            "families_before": dict(families_before.most_common()),
+            "families_after": dict(families_after.most_common()),
+            "energy_histogram": {str(e): energy.get(e, 0) for e in range(ENERGY_MIN, ENERGY_MAX + 1)},
+            "colours_after": dict(colours.most_common()),
+            "genre_confidence": {c.value: genre_confidence.get(c.value, 0) for c in Confidence},
+            "needs_a_look": needs_a_look,
+            "unsure": unsure,
+            "skipped": sum(self._skipped.values()),
+            "skipped_reasons": dict(self._skipped.most_common()),
+            "red_left_alone": red,
+            "comments_full": comments_full,
+            "labels_kept": kept,
+            "labels_replaced": sum(labels.values()) - kept,
+            "top_labels": dict(labels.most_common(TOP_LABELS)),
         }
 
 

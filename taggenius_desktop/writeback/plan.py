@@ -240,6 +240,10 @@ def is_unsure(profile: TagProfile) -> bool:
     return bool(confidence) and (confidence.get("primary_genre") == _GUESS or confidence.get("energy") == _GUESS)
 
 
+#: Genre value -> the DJ's own labels in it (own_labels, memoized for the hot path)
+_LABELS: dict[str, tuple[str, ...]] = {}
+
+
 def own_labels(genre: str | None) -> tuple[str, ...]:
     """The DJ's own labels in a Genre value, as written ("Dance Floor Filth"); see
     :meth:`~taggenius_desktop.vocabulary.genres.GenreMap.label_parts`."""
@@ -296,7 +300,11 @@ def plan_fields(
         current = get(GENRE)
         genre = derived.genre
         if current and options.keep_genre_labels:
-            labels = own_labels(current)
+            labels = _LABELS.get(current)  # inline: this runs for every track with a genre
+            if labels is None:
+                labels = own_labels(current)
+                if len(_LABELS) < 100_000:
+                    _LABELS[current] = labels
             if labels:
                 genre = ", ".join((genre, *labels))
         if genre != current and (mode is _REPLACE or current is None or not current.strip()):
