@@ -193,3 +193,29 @@ def test_the_job_pool_stores_the_summary(tmp_path):
         record = manager.wait(manager.submit(build_tag_job(library)), timeout=60)
     assert json.loads(record.result_data)["summary"]["tracks"] == 9
     assert record.skipped == 1
+
+
+def test_report_rows_follow_the_collection_and_failures_are_not_skips(tmp_path):
+    library = mixed_library(tmp_path / "lib.xml")
+    report = tmp_path / "r.csv"
+    run_tag_job(build_tag_job(library, tmp_path / "out.xml", report_path=report, locked=["9", "4"]), Reporter())
+    with open(report, encoding="utf-8-sig", newline="") as handle:
+        ids = [row[0] for row in list(csv.reader(handle))[1:]]
+    assert ids == [str(i) for i in range(1, 10)]
+    builder_summary = preview_tag_job(build_tag_job(library, tmp_path / "out.xml", locked=["9"]))
+    assert builder_summary["failed"] == 0 and builder_summary["skipped_reasons"]["locked in the review"] == 1
+
+
+def test_a_failed_track_is_counted_and_reported_as_failed(tmp_path):
+    from taggenius_desktop.devtools.fake_openai import FakeOpenAIServer
+
+    library = write_library(tmp_path / "lib.xml", tracks=[track_xml(1, "Techno"), track_xml(2, "House")])
+    report = tmp_path / "r.csv"
+    with FakeOpenAIServer(api_key="sk-test", models=("m",), title_faults={"Track 2": "drop"}) as server:
+        spec = build_tag_job(library, tmp_path / "out.xml", provider="openai-compatible", model="m",
+                             base_url=server.base_url, api_key="sk-test", report_path=report)
+        result = run_tag_job(spec, Reporter())
+    assert result["summary"]["failed"] == 1 and result["summary"]["skipped"] == 0
+    with open(report, encoding="utf-8-sig", newline="") as handle:
+        notes = {row[0]: row[-1] for row in list(csv.reader(handle))[1:]}
+    assert notes["2"].startswith("tagging failed: ") and notes["1"] == ""

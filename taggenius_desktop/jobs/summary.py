@@ -27,6 +27,8 @@ NOT_A_GENRE = "(not a genre)"
 NO_COLOUR = "(none)"
 #: why a track in scope got no profile, beside the taggers' own reasons ("not music: ...")
 SKIP_LOCKED = "locked in the review: left alone"
+#: the note of a track the tagger failed on (followed by ": " and the reason)
+NOTE_FAILED = "tagging failed"
 #: how many of the DJ's labels the summary names (the counts cover all of them)
 TOP_LABELS = 20
 NEEDS_A_LOOK = frozenset({Confidence.LOW.value, Confidence.GUESS.value})
@@ -56,6 +58,7 @@ class SummaryBuilder:
         self.genres = load_vocabulary().genres
         self.tracks = 0
         self.changed = 0
+        self.failed = 0
         self._fields: dict[tuple[str, ...], int] = {}
         self._before: dict[str | None, int] = {}
         self._after: dict[str | None, int] = {}
@@ -103,7 +106,11 @@ class SummaryBuilder:
         colours[colour] = colours.get(colour, 0) + 1
         if profile is None:
             for note in notes:  # "not music: shorter than 30 seconds" counts as "not music"
-                self._skipped[note.partition(":")[0]] += 1
+                reason = note.partition(":")[0]
+                if reason == NOTE_FAILED:
+                    self.failed += 1
+                else:
+                    self._skipped[reason] += 1
         else:
             key = (id(profile), notes)
             entry = self._profiles.get(key)
@@ -166,6 +173,7 @@ class SummaryBuilder:
             "unsure": unsure,
             "skipped": sum(self._skipped.values()),
             "skipped_reasons": dict(self._skipped.most_common()),
+            "failed": self.failed,
             "red_left_alone": red,
             "comments_full": comments_full,
             "labels_kept": kept,

@@ -28,7 +28,7 @@ from .errors import JobCancelled, JobFailed
 from .progress import Counters, Reporter, open_library
 from .report import write_report
 from .specs import ProviderSettings, TagJobSpec
-from .summary import SKIP_LOCKED, SummaryBuilder
+from .summary import NOTE_FAILED, SKIP_LOCKED, SummaryBuilder
 
 #: Offline tagging streams through the library in chunks of this many tracks, so each
 #: track's attributes are parsed once and never all held in memory at the same time.
@@ -196,8 +196,10 @@ def run_tag_job(
     reporter.set_fields(output_sha256=sha256_of(Path(spec.output_path)))
     reporter.tick(force=True)
     if spec.report_path:
+        position = {track_id: i for i, track_id in enumerate(scope)}
+        rows = sorted(planner.summary.rows or [], key=lambda row: position[row.track_id])  # collection order
         try:
-            write_report(spec.report_path, planner.summary.rows or [])
+            write_report(spec.report_path, rows)
         except LibraryError as error:
             raise JobFailed(str(error), bad_input=True) from None
 
@@ -248,7 +250,7 @@ class _TagRun:
             return False
         self.errors[result.track_id] = result.error or "no tags"
         self.reporter.counters.failed += 1
-        self.planner.skip(result.track_id, f"tagging failed: {self.errors[result.track_id]}")
+        self.planner.skip(result.track_id, f"{NOTE_FAILED}: {self.errors[result.track_id]}")
         return False
 
 
