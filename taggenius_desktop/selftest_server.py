@@ -225,4 +225,6 @@ def plausible_tags(track: Mapping[str, Any], enums: Mapping[str, Sequence[Any]])
         "situations": _pick(list(enums.get("situations") or []), 1 + _digest(*key) % 2, *key, "situations"),
         "components": _pick(list(enums.get("components") or []), 1, *key, "components"),
         "era": era,
+        # a genre the metadata names is "sure"; otherwise the responder is "unsure" (still written)
+        **({"confidence": "sure" if _match(genre, primaries) else "unsure"} if "confidence" in enums else {}),
     }

@@ -75,6 +75,12 @@ def build_parser() -> argparse.ArgumentParser:
     tag.add_argument("--playlist", action="append", default=[], metavar="PATH",
                      help="only tracks in this playlist (Folder/Sub/Name); repeatable")
     tag.add_argument("--json", action="store_true", help="print one JSON summary on stdout")
+    tag.add_argument("--report", metavar="FILE.csv", help="also write a per-track report (CSV, UTF-8 with BOM)")
+    tag.add_argument("--fill-unknown-genres", action="store_true",
+                     help="also write genres, colours and ratings that are only a guess from the tempo "
+                     "(default: such tracks are left as they were and listed as unsure)")
+    tag.add_argument("--replace-genre-labels", action="store_true",
+                     help="replace your own words in Genre (\"Dance Floor Filth\") instead of keeping them after the genres")
 
     restore = sub.add_parser("restore", help="give back the values a tagged library had before tagging")
     restore.add_argument("library", metavar="TAGGED.xml")
@@ -134,6 +140,7 @@ def _cmd_tag(args: argparse.Namespace) -> int:
 
     source = _check_input(args.library)
     _check_output(args.output)
+    _check_output(args.report)
     for name in ("batch_size", "concurrency"):
         value = getattr(args, name)
         if value is not None and value < 1:

@@ -69,6 +69,8 @@ def _summary(record: Any) -> dict[str, Any]:
         "error": record.error,
         **({"outputs": result["outputs"]} if "outputs" in result else {}),
         **({key: result[key] for key in ("failure_reasons", "warnings") if key in result}),
+        **({"summary": result["summary"]} if "summary" in result else {}),
+        **({"report": result["report_file_path"]} if "report_file_path" in result else {}),
     }
 
 
@@ -97,6 +99,7 @@ def run_and_report(
         _print_warnings(record, result)
         if not args.json:
             print(f"{record.job_display_name}: done -> {record.output_file_path}", file=sys.stderr)
+            _print_summary(result)
         return EXIT_OK
     print(f"taggenius: {record.error or record.status}", file=sys.stderr)
     if result.get("error_kind") == "bad_input":
@@ -115,3 +118,14 @@ def _print_warnings(record: Any, result: dict[str, Any]) -> None:
         print(f"taggenius: {partly_failed_message(record.failed, record.tracks_total, reasons)}", file=sys.stderr)
     for warning in result.get("warnings", []):
         print(f"taggenius: {warning}", file=sys.stderr)
+
+
+def _print_summary(result: dict[str, Any]) -> None:
+    """The library-wide summary (what changed, what was not written and why) and the report."""
+    from ..jobs.summary import summary_lines
+
+    if "summary" in result:
+        for line in summary_lines(result["summary"]):
+            print(f"  {line}", file=sys.stderr)
+    if "report_file_path" in result:
+        print(f"  report -> {result['report_file_path']}", file=sys.stderr)

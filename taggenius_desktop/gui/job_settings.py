@@ -162,6 +162,12 @@ class JobSettingsPanel(QWidget):
         self.protect_red.setToolTip("Red is the usual “review / delete” mark: such tracks are never changed")
         self.protect_red.toggled.connect(self._changed)
         grid.addWidget(self.protect_red, len(FIELDS), 0, 1, 2)
+        # Off on every start (not saved): writing guesses as facts must be a fresh choice.
+        self.fill_unknown = QCheckBox("Also write genres guessed from the tempo")
+        self.fill_unknown.setToolTip("Off: tracks whose genre is only a guess from the tempo keep their fields "
+                                     "and are listed as unsure")
+        self.fill_unknown.toggled.connect(self._changed)
+        grid.addWidget(self.fill_unknown, len(FIELDS) + 1, 0, 1, 2)
         grid.setColumnStretch(1, 1)
 
         # Scope ------------------------------------------------------------------------
@@ -283,6 +289,7 @@ class JobSettingsPanel(QWidget):
         options = self._settings.write_options()
         options.update(self.write_modes())
         options["protect_red"] = self.protect_red.isChecked()
+        options["fill_unknown_genres"] = self.fill_unknown.isChecked()
         return options
 
     def playlists(self) -> list[str]:

@@ -22,12 +22,15 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     Qt,
+    Signal,
 )
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
 from ..vocabulary.profile import ENERGY_MAX, ENERGY_MIN, MAX_VALUES_PER_CATEGORY, SOURCE_USER, TagProfile
 from ..writeback.options import COLOUR_PALETTE, rating_stars
+from ..vocabulary import load_vocabulary
+from ..vocabulary.trust import confidence_text, lowest_confidence, needs_a_look, source_text, trust_rank
 
 PROFILE_ROLE = Qt.ItemDataRole.UserRole + 1
 TRACK_ID_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -45,9 +48,13 @@ _ROLES = frozenset({_DISPLAY, _DECORATION, _EDIT, _TOOLTIP, _FONT, _FOREGROUND, 
                     _PROFILE, _TRACK_ID})
 
 COLUMNS = ("Lock", "Artist", "Title", "Genre now", "Comments now", "Colour", "Rating",
-           "Primary genre", "Sub-genres", "Energy", "Vibes", "Situations", "Components", "Era")
+           "Primary genre", "Sub-genres", "Energy", "Vibes", "Situations", "Components", "Era",
+           "Confidence", "Source")
 (COL_LOCK, COL_ARTIST, COL_TITLE, COL_GENRE, COL_COMMENTS, COL_COLOUR, COL_RATING,
- COL_PRIMARY, COL_SUBS, COL_ENERGY, COL_VIBES, COL_SITUATIONS, COL_COMPONENTS, COL_ERA) = range(len(COLUMNS))
+ COL_PRIMARY, COL_SUBS, COL_ENERGY, COL_VIBES, COL_SITUATIONS, COL_COMPONENTS, COL_ERA,
+ COL_CONFIDENCE, COL_SOURCE) = range(len(COLUMNS))
+#: how sure the proposal is and where it came from (read-only; see vocabulary.trust)
+TRUST_COLUMNS = (COL_CONFIDENCE, COL_SOURCE)
 PROPOSAL_COLUMNS = range(COL_PRIMARY, COL_ERA + 1)
 #: column -> TagProfile field for the editable columns
 PROFILE_FIELDS = {
@@ -56,7 +63,7 @@ PROFILE_FIELDS = {
 }
 MULTI_FIELDS = {"sub_genres", "vibes", "situations", "components"}
 #: What the "Show" filter keeps.
-SHOW_ALL, SHOW_EDITED, SHOW_LOCKED, SHOW_MISSING = range(4)
+SHOW_ALL, SHOW_EDITED, SHOW_LOCKED, SHOW_MISSING, SHOW_NEEDS_A_LOOK = range(5)
 
 _COLOUR_NAMES = COLOUR_PALETTE
 
@@ -129,7 +136,8 @@ def proposal_search_text(profile: TagProfile | None) -> str:
     if profile is None:
         return ""
     return "\n".join((profile.primary_genre, *profile.sub_genres, *profile.vibes, *profile.situations,
-                      *profile.components, profile.era or "", f"energy {profile.energy}")).casefold()
+                      *profile.components, profile.era or "", f"energy {profile.energy}",
+                      lowest_confidence(profile), *profile.sources.values())).casefold()
 
 
 def _join(values: Sequence[str]) -> str:
@@ -145,6 +153,9 @@ def _as_list(value: Any) -> list[str]:
 
 
 class ReviewModel(QAbstractTableModel):
+    #: new proposals arrived (the view then sorts "needs a look" first)
+    proposals_changed = Signal()
+
     def __init__(self, parent=None) -> None:  # noqa: ANN001
         super().__init__(parent)
         self._rows = ReviewRows.empty()
@@ -193,7 +204,8 @@ class ReviewModel(QAbstractTableModel):
         for tid, profile in self._edits.items():
             self._proposal_search[self._index_of[tid]] = proposal_search_text(profile)
         if self._order:
-            self.dataChanged.emit(self.index(0, COL_PRIMARY), self.index(len(self._order) - 1, COL_ERA))
+            self.dataChanged.emit(self.index(0, COL_PRIMARY), self.index(len(self._order) - 1, COL_SOURCE))
+        self.proposals_changed.emit()
 
     def clear(self) -> None:
         self.set_rows(ReviewRows.empty())
@@ -277,6 +289,8 @@ class ReviewModel(QAbstractTableModel):
             return False
         if show == SHOW_MISSING and self.profile_for(tid) is not None:
             return False
+        if show == SHOW_NEEDS_A_LOOK and not self.needs_a_look(base):
+            return False
         if self._needle:
             current, proposed = self._rows.search[base], self._proposal_search[base]
             return all(word in current or word in proposed for word in self._needle)
@@ -308,6 +322,10 @@ class ReviewModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if section == COL_LOCK:
                 return "Locked tracks are never changed"
+            if section == COL_CONFIDENCE:
+                return "How sure the proposal is: high, medium, low or guess (guesses are not written by default)"
+            if section == COL_SOURCE:
+                return "Where the genre and the energy came from"
             if section in PROPOSAL_COLUMNS:
                 return "Proposed by the tagger; double-click to edit"
             return "The track's value now"
@@ -379,10 +397,11 @@ class ReviewModel(QAbstractTableModel):
         """Display strings of the proposal columns for one track (cached until it changes)."""
         profile = self.profile_for(self._rows.track_ids[base])
         if profile is None:
-            values: tuple[str, ...] = ("",) * len(PROPOSAL_COLUMNS)
+            values: tuple[str, ...] = ("",) * (len(PROPOSAL_COLUMNS) + len(TRUST_COLUMNS))
         else:
             values = (profile.primary_genre, _join(profile.sub_genres), str(profile.energy), _join(profile.vibes),
-                      _join(profile.situations), _join(profile.components), profile.era or "")
+                      _join(profile.situations), _join(profile.components), profile.era or "",
+                      confidence_text(profile, self._rows.genres[base], self._genre_map()), source_text(profile))
         self._display[base] = values
         return values
 
@@ -407,10 +426,29 @@ class ReviewModel(QAbstractTableModel):
             profile = self.profile_for(tid)
             if profile is None:
                 return "No proposal yet: run a job with this tagger (or choose Offline), or set a genre by hand"
-            source = profile.sources.get(PROFILE_FIELDS[column]) if profile.sources else None
+            field = PROFILE_FIELDS[column]
+            source = profile.sources.get(field) if profile.sources else None
+            level = profile.confidence.get(field) if profile.confidence else None
             where = "edited by you" if tid in self._edits else (f"from {source}" if source else "")
+            if level and tid not in self._edits:
+                where = f"{where} ({level} confidence)" if where else f"{level} confidence"
             return where or None
         return None
+
+    # -- trust -------------------------------------------------------------------------
+    @staticmethod
+    def _genre_map() -> Any:
+        return load_vocabulary().genres
+
+    def needs_a_look(self, base: int) -> bool:
+        """No proposal, a low or guessed value, or a genre that disagrees with the DJ's."""
+        profile = self.profile_for(self._rows.track_ids[base])
+        if self._rows.track_ids[base] in self._edits:
+            return False  # the DJ has looked: an edit is the DJ's own answer
+        return needs_a_look(profile, self._rows.genres[base], self._genre_map())
+
+    def needs_a_look_count(self) -> int:
+        return sum(1 for base in range(len(self._rows)) if self.needs_a_look(base))
 
     def setData(self, index: QModelIndex | QPersistentModelIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if not index.isValid() or not 0 <= index.row() < len(self._order):
@@ -509,6 +547,12 @@ class ReviewModel(QAbstractTableModel):
             return (lambda b: values[b].casefold()), None
         if column == COL_RATING:
             return (lambda b: rows.ratings[b]), None
+        if column == COL_CONFIDENCE:  # least trustworthy first, tracks without a proposal first of all
+            genres = self._genre_map()
+            return (lambda b: (3, 0) if rows.track_ids[b] in self._edits else
+                    trust_rank(self.profile_for(rows.track_ids[b]), rows.genres[b], genres)), None
+        if column == COL_SOURCE:
+            return (lambda b: source_text(self.profile_for(rows.track_ids[b]))), None
         field = PROFILE_FIELDS[column]
 
         def proposal_key(b: int) -> Any:

@@ -69,6 +69,8 @@ class TagChoices:
     playlists: tuple[str, ...] = ()
     #: True when the user picked a custom server (its address is then required)
     custom_server: bool = False
+    #: where the per-track CSV report goes (None: no report)
+    report_path: str | None = None
 
 
 def choices_from_settings(settings: "Settings", playlists: Sequence[str] = ()) -> TagChoices:
@@ -98,7 +100,10 @@ def choices_from_args(args: Any) -> TagChoices:
         batch_size=args.batch_size,
         concurrency=args.concurrency,
         use_cache=not args.no_cache,
+        write_options={"fill_unknown_genres": args.fill_unknown_genres,
+                       "keep_genre_labels": not args.replace_genre_labels},
         playlists=tuple(args.playlist or ()),
+        report_path=args.report,
     )
 
 
@@ -144,6 +149,7 @@ def build_tag_spec(
         playlists=choices.playlists,
         overrides=overrides,
         locked=locked,
+        report_path=choices.report_path,
     )
     if provider.is_llm:
         try:

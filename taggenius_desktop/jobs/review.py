@@ -40,8 +40,14 @@ def propose(
     key = choice.cache_key()
     if key is None:
         from ..tagging.offline import profile_for
+        from ..tagging.offline.evidence import not_music
 
-        return {tid: Proposal(tid, profile_for(info), ORIGIN_OFFLINE) for tid, info in infos.items()}
+        proposals = {}
+        for tid, info in infos.items():
+            profile = profile_for(info)
+            if not_music(info, profile.sources["primary_genre"]) is None:  # a tone gets no proposal
+                proposals[tid] = Proposal(tid, profile, ORIGIN_OFFLINE)
+        return proposals
     if conn is None:
         return {}
     hits = partition(conn, infos, key).hits

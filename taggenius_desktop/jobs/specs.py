@@ -56,6 +56,8 @@ class TagJobSpec:
     locked: tuple[str, ...] = ()
     display_name: str = ""
     job_type: str = "tag"
+    #: where to write the per-track CSV report (jobs.report), or None for no report
+    report_path: str | None = None
 
 
 @dataclass(frozen=True)
@@ -125,10 +127,16 @@ def build_tag_job(
     playlists: Sequence[str] = (),
     overrides: Mapping[str, Mapping[str, Any]] | None = None,
     locked: Sequence[str] = (),
+    report_path: str | Path | None = None,
 ) -> TagJobSpec:
     source = Path(input_path).expanduser().absolute()
     target = Path(output_path).expanduser().absolute() if output_path else default_output_path(source, "tagged")
     _check_output(source, target)
+    if report_path:
+        report = Path(report_path).expanduser().absolute()
+        _check_output(source, report)
+        if report.resolve() == target.resolve():
+            raise SpecError(f"{report.name}: the report would overwrite the tagged library; choose another file name")
     try:
         level_value = Level(level).value if not isinstance(level, Level) else level.value
     except ValueError:
@@ -156,6 +164,7 @@ def build_tag_job(
         overrides={k: dict(v) for k, v in (overrides or {}).items()},
         locked=tuple(locked),
         display_name=f"Tag {source.name}",
+        report_path=str(Path(report_path).expanduser().absolute()) if report_path else None,
     )
 
 

@@ -25,7 +25,6 @@ from ..vocabulary import InvalidProfile, coerce_profile, load_vocabulary
 from ..vocabulary.profile import Level, TagProfile, TrackInfo
 from ..writeback import WriteOptions, plan_fields
 from .cached import partition
-from .errors import JobCancelled, JobFailed
 from .errors import CACHE_NOT_SAVED, JobCancelled, JobFailed, failure_reasons, nothing_tagged_message
 from .finish import (
     STORE_WRITE_ERRORS,
@@ -37,7 +36,9 @@ from .finish import (
     write_output,
 )
 from .progress import Counters, Reporter, open_library
+from .report import write_report
 from .specs import ProviderSettings, TagJobSpec
+from .summary import NOTE_FAILED, SKIP_LOCKED, SummaryBuilder
 
 #: Offline tagging streams through the library in chunks of this many tracks, so each
 #: track's attributes are parsed once and never all held in memory at the same time.
@@ -101,18 +102,24 @@ def sha256_of(path: Path) -> str:
 class _Planner:
     """Turns profiles into attribute changes on the library, remembering the originals."""
 
-    def __init__(self, library: Library, options: WriteOptions, job_id: int | None) -> None:
+    def __init__(self, library: Library, options: WriteOptions, job_id: int | None, keep_rows: bool = False) -> None:
         self.library = library
         self.options = options
         self.job_id = job_id or 0
         self.records: list[TrackOriginals] = []
         self.notes: dict[str, list[str]] = {}
+        self.summary = SummaryBuilder(options, keep_rows)
+
+    def skip(self, track_id: str, reason: str) -> None:
+        """A track in scope that gets no profile (locked, not music, failed)."""
+        self.summary.add(track_id, self.library.track_by_id(track_id).attrs, None, {}, (reason,))
 
     def apply(self, track_id: str, attrs: Mapping[str, str], profile: TagProfile) -> None:
         # Once per track: plan_fields spares a WritePlan object per track.
         changes, notes, _ = plan_fields(attrs, profile, self.options)
         for note in notes:
             self.notes.setdefault(note, []).append(track_id)
+        self.summary.add(track_id, attrs, profile, changes, notes)
         if not changes:
             return
         get = attrs.get
@@ -126,11 +133,14 @@ def run_tag_job(
     reporter: Reporter,
     conn: sqlite3.Connection | None = None,
     job_id: int | None = None,
+    dry_run: bool = False,
 ) -> dict[str, Any]:
-    """Run a tag job to the end. Returns the summary stored as ``result_data``.
+    """Run a tag job to the end. Returns the summary stored as ``result_data``; its
+    ``summary`` is the library-wide preview (:mod:`.summary`).
 
     ``conn`` is the store (cache and originals); without it nothing is cached and no
-    restore data is kept (benchmarks of the bare pipeline).
+    restore data is kept (benchmarks of the bare pipeline). ``dry_run`` plans every
+    track but writes nothing: no output, no originals, no report (the GUI's preview).
     """
     started = time.perf_counter()
     clean_stale_temps(spec.output_path, time.time())
@@ -153,7 +163,7 @@ def run_tag_job(
             overrides[track_id] = coerce_profile(raw, vocab)
         except InvalidProfile as error:
             raise JobFailed(f"The edited tags of track {track_id} are not valid: {error}", bad_input=True) from None
-    planner = _Planner(library, options, job_id)
+    planner = _Planner(library, options, job_id, keep_rows=bool(spec.report_path) and not dry_run)
     tagger = make_tagger(spec)
     run = _TagRun(library, scope, tagger, planner, overrides, set(spec.locked), {}, reporter)
     try:
@@ -165,6 +175,8 @@ def run_tag_job(
     finally:
         tagger.close()
 
+    if dry_run:
+        return {"tracks_total": counters.tracks_total, "summary": planner.summary.result()}
     publish_finished(reporter)  # all tracks done: from here a cancel no longer stops the job
     if reporter.is_cancelled():
         if counters.tracks_done < counters.tracks_total:
@@ -183,6 +195,13 @@ def run_tag_job(
     # Unrecorded on a full data folder: restore then finds the job by the tracks' values.
     reporter.set_fields(output_sha256=sha256_of(Path(spec.output_path)))
     reporter.tick(force=True)
+    if spec.report_path:
+        position = {track_id: i for i, track_id in enumerate(scope)}
+        rows = sorted(planner.summary.rows or [], key=lambda row: position[row.track_id])  # collection order
+        try:
+            write_report(spec.report_path, rows)
+        except LibraryError as error:
+            raise JobFailed(str(error), bad_input=True) from None
 
     return {
         "output_file_path": spec.output_path,
@@ -204,6 +223,8 @@ def run_tag_job(
         "level": Level(spec.level).value,
         "provider": spec.provider.provider,
         "model": tagger.model,
+        "summary": planner.summary.result(),
+        **({"report_file_path": spec.report_path} if spec.report_path else {}),
     }
 
 
@@ -226,8 +247,13 @@ class _TagRun:
         if result.profile is not None:
             self.reporter.counters.tagged += 1
             return True
+        if result.skipped is not None:  # deliberately not tagged (not music)
+            self.reporter.counters.skipped += 1
+            self.planner.skip(result.track_id, result.skipped)
+            return False
         self.errors[result.track_id] = result.error or "no tags"
         self.reporter.counters.failed += 1
+        self.planner.skip(result.track_id, f"{NOTE_FAILED}: {self.errors[result.track_id]}")
         return False
 
 
@@ -263,6 +289,7 @@ def _tag_chunks(run: _TagRun) -> None:
         for track_id in scope[start : start + OFFLINE_CHUNK]:
             if track_id in locked:
                 counters.skipped += 1
+                run.planner.skip(track_id, SKIP_LOCKED)
                 continue
             attrs = track_by_id(track_id).attrs
             chunk_attrs[track_id] = attrs
@@ -293,6 +320,7 @@ def _tag_with_cache(run: _TagRun, conn: sqlite3.Connection | None, use_cache: bo
     for track_id in scope:
         if track_id in locked:
             counters.skipped += 1
+            run.planner.skip(track_id, SKIP_LOCKED)
         elif track_id not in overrides:
             infos[track_id] = TrackInfo.from_attributes(library.track_by_id(track_id).attrs)
     profiles: dict[str, TagProfile] = dict(overrides)

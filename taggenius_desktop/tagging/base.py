@@ -16,11 +16,14 @@ from ..vocabulary.profile import TagProfile, TrackInfo
 
 @dataclass(frozen=True, slots=True)
 class TagResult:
-    """One track's outcome. Exactly one of ``profile`` and ``error`` is set."""
+    """One track's outcome. Exactly one of ``profile``, ``error`` and ``skipped`` is set;
+    ``skipped`` says in plain words why a track was deliberately not tagged ("not music:
+    shorter than 30 seconds")."""
 
     track_id: str
     profile: TagProfile | None = None
     error: str | None = None
+    skipped: str | None = None
 
 
 @dataclass(slots=True)

@@ -21,7 +21,7 @@ from ...vocabulary import Vocabulary
 from ...vocabulary.profile import TrackInfo
 from .schema import sub_genre_names
 
-PROMPT_VERSION = "1"
+PROMPT_VERSION = "2"
 
 #: Field values longer than this are cut: long album names add tokens, not information.
 MAX_FIELD_CHARS = 80
