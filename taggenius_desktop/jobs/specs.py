@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
+from ..audio import AUDIO_MODES
 from ..vocabulary.profile import Level
 
 PROVIDERS = ("offline", "openai", "openai-compatible")
@@ -53,6 +54,12 @@ class TagJobSpec:
     locked: tuple[str, ...] = ()
     display_name: str = ""
     job_type: str = "tag"
+    #: energy from the audio files: auto | on | off (see audio.AUDIO_MODES)
+    audio: str = "off"
+    #: (old music folder, folder on this computer) pairs applied to each Location
+    music_roots: tuple[tuple[str, str], ...] = ()
+    #: analysis processes (None: one per core; 0: in the job's own process)
+    audio_workers: int | None = None
 
 
 @dataclass(frozen=True)
@@ -102,6 +109,9 @@ def build_tag_job(
     playlists: Sequence[str] = (),
     overrides: Mapping[str, Mapping[str, Any]] | None = None,
     locked: Sequence[str] = (),
+    audio: str = "off",
+    music_roots: Sequence[tuple[str, str]] = (),
+    audio_workers: int | None = None,
 ) -> TagJobSpec:
     source = Path(input_path).expanduser().absolute()
     target = Path(output_path).expanduser().absolute() if output_path else default_output_path(source, "tagged")
@@ -110,6 +120,8 @@ def build_tag_job(
         level_value = Level(level).value if not isinstance(level, Level) else level.value
     except ValueError:
         raise SpecError(f"unknown level {level!r}; choose essential, recommended or detailed") from None
+    if audio not in AUDIO_MODES:
+        raise SpecError(f"unknown audio mode {audio!r}; choose one of {', '.join(AUDIO_MODES)}")
     if provider not in PROVIDERS:
         raise SpecError(f"unknown provider {provider!r}; choose one of {', '.join(PROVIDERS)}")
     settings = ProviderSettings(
@@ -131,6 +143,9 @@ def build_tag_job(
         overrides={k: dict(v) for k, v in (overrides or {}).items()},
         locked=tuple(locked),
         display_name=f"Tag {source.name}",
+        audio=audio,
+        music_roots=tuple((str(old), str(new)) for old, new in music_roots),
+        audio_workers=audio_workers,
     )
 
 
@@ -166,6 +181,7 @@ def spec_from_json(text: str, api_key: str | None = None) -> JobSpec:
         data["provider"] = ProviderSettings(**data["provider"], api_key=api_key)
         data["playlists"] = tuple(data.get("playlists", ()))
         data["locked"] = tuple(data.get("locked", ()))
+        data["music_roots"] = tuple(tuple(pair) for pair in data.get("music_roots", ()))
         return TagJobSpec(**data)
     if kind == "split":
         return SplitJobSpec(**data)

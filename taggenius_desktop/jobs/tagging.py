@@ -24,6 +24,7 @@ from ..tagging.base import TaggingStopped, TagResult, Tagger
 from ..vocabulary import InvalidProfile, coerce_profile, load_vocabulary
 from ..vocabulary.profile import Level, TagProfile, TrackInfo
 from ..writeback import WriteOptions, plan_fields
+from .audio_stage import run_audio_stage
 from .errors import JobCancelled, JobFailed
 from .progress import Counters, Reporter, open_library
 from .specs import ProviderSettings, TagJobSpec
@@ -159,6 +160,8 @@ def run_tag_job(
         except InvalidProfile as error:
             raise JobFailed(f"The edited tags of track {track_id} are not valid: {error}", bad_input=True) from None
     planner = _Planner(library, options, job_id)
+    audio = run_audio_stage(spec, library, scope, reporter, conn, skip={*spec.locked, *overrides})
+    planner.apply = audio.wrap(planner.apply, overrides)  # type: ignore[method-assign,assignment]
     tagger = make_tagger(spec)
     run = _TagRun(library, scope, tagger, planner, overrides, set(spec.locked), {}, reporter)
     try:
@@ -201,6 +204,7 @@ def run_tag_job(
         "level": Level(spec.level).value,
         "provider": spec.provider.provider,
         "model": tagger.model,
+        "audio": audio.summary(),
     }
 
 
