@@ -8,6 +8,7 @@ measured energy must rank the tracks in this order even when loudness is equalis
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import numpy as np
@@ -40,8 +41,10 @@ def _place(out: Array, sound: Array, starts: Array) -> None:
             out[start:end] += sound[: end - start]
 
 
+@functools.lru_cache(maxsize=32)
 def track(intensity: int, seconds: float = 40.0, rate: int = RATE, seed: int = 0) -> Array:
-    """A stereo track (frames x 2, float) at ``intensity`` 0..LEVELS-1."""
+    """A stereo track (frames x 2, float) at ``intensity`` 0..LEVELS-1 (cached: treat
+    the array as read-only)."""
     rng = np.random.default_rng(seed * 101 + intensity)
     n = int(seconds * rate)
     t = np.arange(n) / rate
