@@ -131,3 +131,23 @@ def ladder(folder: Path, ext: str = ".wav", seconds: float = 40.0, normalised: b
             audio = normalise_loudness(audio, RATE)
         paths.append(write(folder / f"level{level}{'_norm' if normalised else ''}{ext}", audio))
     return paths
+
+
+def location(path: Path | str) -> str:
+    """``path`` as rekordbox writes it in ``Location``."""
+    from urllib.parse import quote
+
+    return "file://localhost" + quote(Path(path).as_posix())
+
+
+def library_for(xml_path: Path, locations: list[str], genre: str = "Techno", bpm: str = "126.00",
+                comments: list[str] | None = None) -> Path:
+    """A rekordbox library whose tracks (TrackID 1..N) point at ``locations``: one genre
+    and one tempo, so only the audio can tell the tracks apart."""
+    from tests.libraries import track_xml, write_library
+
+    items = []
+    for number, where in enumerate(locations, start=1):
+        text = track_xml(number, genre, bpm, comments=(comments or [""] * len(locations))[number - 1])
+        items.append(text.replace(f"file://localhost/Music/track%20{number}.mp3", where))
+    return write_library(xml_path, tracks=items)
