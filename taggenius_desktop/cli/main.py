@@ -62,6 +62,10 @@ def build_parser() -> argparse.ArgumentParser:
     tag.add_argument("--estimate", action="store_true", help="print requests, tokens, cost and time; tag nothing")
     tag.add_argument("--playlist", action="append", default=[], metavar="PATH",
                      help="only tracks in this playlist (Folder/Sub/Name); repeatable")
+    tag.add_argument("--audio", choices=("auto", "on", "off"), default="auto",
+                     help="measure energy from the audio files (auto: when the library's files are here)")
+    tag.add_argument("--music-root", action="append", default=[], metavar="OLD=NEW",
+                     help="the music folder the XML names, and where it is on this computer (repeatable)")
     tag.add_argument("--json", action="store_true", help="print one JSON summary on stdout")
 
     restore = sub.add_parser("restore", help="give back the values a tagged library had before tagging")
@@ -169,6 +173,7 @@ def _summary(record: Any) -> dict[str, Any]:
         "seconds": round(seconds, 3) if seconds is not None else None,
         "error": record.error,
         **({"outputs": result["outputs"]} if "outputs" in result else {}),
+        **({"audio": result["audio"]} if "audio" in result else {}),
     }
 
 
@@ -193,6 +198,7 @@ def _run_and_report(
     if record.status == "Completed":
         if not args.json:
             print(f"{record.job_display_name}: done -> {record.output_file_path}", file=sys.stderr)
+            _print_audio_counts(record)
         return EXIT_OK
     result = json.loads(record.result_data) if record.result_data else {}
     print(f"taggenius: {record.error or record.status}", file=sys.stderr)
@@ -211,17 +217,50 @@ def _cmd_tag(args: argparse.Namespace) -> int:
         if value is not None and value < 1:
             raise UsageError(f"--{name.replace('_', '-')} must be at least 1")
     provider, key = _resolve_provider(args)
+    from ..audio.locate import Remap, RemapError
+
+    try:
+        remaps = [Remap.parse(text) for text in args.music_root]
+    except RemapError as error:
+        raise UsageError(str(error)) from None
     try:
         spec = build_tag_job(
             source, args.output, level=args.level, provider=provider, model=args.model or "",
             base_url=args.base_url, api_key=key, batch_size=args.batch_size,
             concurrency=args.concurrency, use_cache=not args.no_cache, playlists=args.playlist,
+            audio=args.audio, music_roots=[(r.old, r.new) for r in remaps],
         )
     except SpecError as error:
         raise UsageError(str(error)) from None
     if args.estimate:
         return _print_estimate(spec, args)
+    if args.audio != "off" and not args.json:
+        _print_audio_found(source, remaps)
     return _run_and_report(args, spec)
+
+
+def _print_audio_counts(record: Any) -> None:
+    audio = (json.loads(record.result_data) if record.result_data else {}).get("audio") or {}
+    if audio.get("enabled"):
+        names = ("analysed", "cached", "missing", "unsupported", "failed")
+        print("audio: " + ", ".join(f"{audio.get(n, 0):,} {n}" for n in names)
+              + f"; {audio.get('flagged', 0):,} to review (audio and metadata disagree)", file=sys.stderr)
+
+
+def _print_audio_found(source: Path, remaps: Sequence[Any]) -> None:
+    """Before the job: how many of the library's files are here (and where the rest were)."""
+    from ..audio.locate import count_found
+    from ..library import LibraryError, read_library
+
+    try:
+        library = read_library(source)
+    except LibraryError:
+        return  # the job reports the bad file
+    found = count_found((t.attrs.get("Location", "") for t in library.tracks), remaps)
+    line = f"audio: {found.found:,} of {found.total:,} files found"
+    if found.missing and found.missing_folders:
+        line += f"; missing ones were in {found.missing_folders[0][0]} (point --music-root OLD=NEW at their folder)"
+    print(line, file=sys.stderr)
 
 
 def _print_estimate(spec: Any, args: argparse.Namespace) -> int:
@@ -348,6 +387,12 @@ _HANDLERS = {
 
 
 def run_cli(argv: Sequence[str]) -> int:
+    from ..audio.child import CHILD_FLAG
+
+    if list(argv[:1]) == [CHILD_FLAG]:  # an analysis process of the frozen app
+        from ..audio.child import main as analysis_child
+
+        return analysis_child()
     parser = build_parser()
     try:
         args = parser.parse_args(list(argv))
