@@ -38,7 +38,7 @@ def check_audio() -> str:
     from .pool import analyse_many
 
     with tempfile.TemporaryDirectory(prefix="taggenius-audio-check-") as folder:
-        paths = []
+        paths: list[str] = []
         for name, fmt, subtype in (("mp3", "MP3", "MPEG_LAYER_III"), ("flac", "FLAC", "PCM_16")):
             for intense in (False, True):
                 path = Path(folder) / f"{'intense' if intense else 'calm'}.{name}"
@@ -47,10 +47,10 @@ def check_audio() -> str:
         outcomes: dict[int, tuple[str, object]] = {}
         analyse_many(paths, lambda index, outcome: outcomes.__setitem__(index, outcome), workers=1)
     energies = []
-    for index, path in enumerate(paths):
+    for index, name in enumerate(paths):
         status, data = outcomes.get(index, ("missing", "no answer"))
         if status != OK or not isinstance(data, dict):
-            raise RuntimeError(f"{Path(path).name}: {status}: {data}")
+            raise RuntimeError(f"{Path(name).name}: {status}: {data}")
         energies.append(audio_energy(AudioFeatures.from_dict(data)))
     calm_mp3, intense_mp3, calm_flac, intense_flac = energies
     if not (intense_mp3 > calm_mp3 + 2 and intense_flac > calm_flac + 2):
