@@ -111,10 +111,15 @@ def test_a_two_hour_mix_reads_only_three_windows(tmp_path: Path) -> None:
 
 def test_loudness_matches_pyloudnorm(tmp_path: Path) -> None:
     pyloudnorm = pytest.importorskip("pyloudnorm")
-    from taggenius_desktop.audio import loudness
+    from taggenius_desktop.audio import features, loudness
 
-    for level in (0, 3, 7):
-        audio = audio_synth.track(level, 20.0).astype(np.float32)
-        ours, _ = loudness.measure([audio], audio_synth.RATE)
-        theirs = pyloudnorm.Meter(audio_synth.RATE).integrated_loudness(audio.astype(np.float64))
-        assert ours == pytest.approx(theirs, abs=0.1), level
+    wide = np.stack([audio_synth.track(2, 20.0)[:, 0], audio_synth.track(6, 20.0)[:, 1]], axis=1)
+    cases = {"pad": audio_synth.track(0, 20.0), "drums": audio_synth.track(3, 20.0),
+             "distorted": audio_synth.track(7, 20.0), "wide stereo": wide}
+    for name, audio in cases.items():
+        theirs = pyloudnorm.Meter(audio_synth.RATE).integrated_loudness(audio)
+        samples = audio.astype(np.float32)
+        reference, _ = loudness.measure([samples], audio_synth.RATE)  # time-domain K filter
+        spectral = features.compute(decode.Excerpt((samples,), audio_synth.RATE, 2, 20.0)).loudness_lufs
+        assert reference == pytest.approx(theirs, abs=0.1), name
+        assert spectral == pytest.approx(theirs, abs=0.25), name

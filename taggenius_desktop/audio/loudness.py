@@ -49,7 +49,7 @@ def k_weighting(rate: int) -> FloatArray:
     return sos
 
 
-def _window_powers(cumulative: FloatArray, rate: int, length_s: float, step_s: float) -> FloatArray:
+def _window_powers(cumulative: FloatArray, rate: float, length_s: float, step_s: float) -> FloatArray:
     """Mean square of each window, from the cumulative sum of the channel-summed power."""
     length, step = int(round(length_s * rate)), int(round(step_s * rate))
     frames = len(cumulative) - 1
@@ -81,6 +81,22 @@ def measure(windows: Sequence[npt.NDArray[np.float32]], rate: int) -> tuple[floa
         cumulative = np.concatenate(([0.0], np.cumsum(power, dtype=np.float64)))
         blocks.append(_window_powers(cumulative, rate, BLOCK_S, BLOCK_STEP_S))
         short_terms.append(_window_powers(cumulative, rate, SHORT_TERM_S, SHORT_TERM_STEP_S))
+    return _integrated(np.concatenate(blocks) if blocks else np.zeros(0)), _range(
+        np.concatenate(short_terms) if short_terms else np.zeros(0)
+    )
+
+
+def measure_frames(frame_powers: Sequence[FloatArray], frames_per_s: float) -> tuple[float, float]:
+    """The same two measures from K-weighted, channel-summed mean squares per analysis
+    hop (what :mod:`.features` gets for free from its spectrogram, by Parseval), so the
+    signal is not filtered a second time. Blocks are whole hops (23 ms at 44.1 kHz), a
+    negligible difference for gating."""
+    blocks: list[FloatArray] = []
+    short_terms: list[FloatArray] = []
+    for powers in frame_powers:
+        cumulative = np.concatenate(([0.0], np.cumsum(powers, dtype=np.float64)))
+        blocks.append(_window_powers(cumulative, frames_per_s, BLOCK_S, BLOCK_STEP_S))
+        short_terms.append(_window_powers(cumulative, frames_per_s, SHORT_TERM_S, SHORT_TERM_STEP_S))
     return _integrated(np.concatenate(blocks) if blocks else np.zeros(0)), _range(
         np.concatenate(short_terms) if short_terms else np.zeros(0)
     )

@@ -42,8 +42,13 @@ def child_command() -> list[str]:
     return [sys.executable, "-m", "taggenius_desktop.audio.child"]
 
 
+#: One thread per analysis process: the processes already use every core, and idle
+#: BLAS/OpenMP threads spinning beside them slow everything down.
+_SINGLE_THREAD = {name: "1" for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "VECLIB_MAXIMUM_THREADS")}
+
+
 def _child_env() -> dict[str, str]:
-    env = dict(os.environ)
+    env = {**os.environ, **_SINGLE_THREAD}
     if not getattr(sys, "frozen", False):
         # The package must be importable in the child even when run from a source tree.
         root = str(Path(__file__).resolve().parents[2])
