@@ -81,6 +81,15 @@ def test_measured_energy_is_written_and_every_reason_counted(tmp_path: Path, mus
     assert result["failed"] == 0 and result["tagged"] == 7, "an unmeasured track is tagged from metadata"
     out = tmp_path / "out.xml"
     assert _energy(out, "1") <= 3 and _energy(out, "2") >= 8
+    # Situations the offline tagger derives from energy follow the measured energy.
+    from taggenius_desktop.tagging.offline import rules_for
+
+    rules = rules_for()
+    for track_id in ("1", "2"):
+        comments = read_library(out).track_by_id(track_id).attrs["Comments"]
+        situation = comments.split("Sit: ")[1].split(" /")[0].split(",")[0].strip()
+        places = rules.vocab.genres.attributes("Techno").situations
+        assert situation == rules.situations_for(_energy(out, track_id), places)[0], comments
     # Same genre and tempo: without audio both tracks get the same energy.
     plain = _run(library, tmp_path / "plain.xml", audio="off")
     assert plain["audio"]["enabled"] is False

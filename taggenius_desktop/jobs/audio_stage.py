@@ -24,6 +24,7 @@ from ..audio.reasons import Reason
 from ..vocabulary.profile import (
     SOURCE_AUDIO,
     SOURCE_AUDIO_LLM,
+    SOURCE_ENERGY,
     SOURCE_LLM,
     SOURCE_MIXED_IN_KEY,
     Confidence,
@@ -73,7 +74,10 @@ class AudioStage:
         confidence["energy"] = (Confidence.LOW if combined.flagged else Confidence.HIGH).value
         self.flagged += combined.flagged
         self._count(sources["energy"])
-        return replace(profile, energy=combined.energy, sources=sources, confidence=confidence)
+        situations = profile.situations
+        if combined.energy != profile.energy and profile.sources.get("situations") == SOURCE_ENERGY:
+            situations = _situations_for(combined.energy, profile.primary_genre, situations)
+        return replace(profile, energy=combined.energy, situations=situations, sources=sources, confidence=confidence)
 
     def wrap(self, apply: Callable[[str, Mapping[str, str], TagProfile], None], overrides: Mapping[str, Any]) -> Callable[
         [str, Mapping[str, str], TagProfile], None
@@ -102,6 +106,19 @@ class AudioStage:
             "calibration": self.calibration,
             "seconds": round(self.seconds, 3),
         }
+
+
+def _situations_for(energy: int, primary_genre: str, fallback: tuple[str, ...]) -> tuple[str, ...]:
+    """Situations the offline tagger derives from energy, for the measured energy (its
+    rule: the energy's best place first, then the genre's own)."""
+    from ..tagging.offline import rules_for
+
+    rules = rules_for()
+    try:
+        places = rules.vocab.genres.attributes(primary_genre).situations
+    except (KeyError, ValueError):
+        return fallback
+    return rules.situations_for(energy, places)
 
 
 def _eta(seconds: float) -> str:
