@@ -137,3 +137,29 @@ def count_found(locations: Iterable[str], remaps: Sequence[Remap] = (), top: int
             folders[parent] = folders.get(parent, 0) + 1
     common = tuple(sorted(folders.items(), key=lambda item: (-item[1], item[0]))[:top])
     return FoundCount(total, found, not_a_file, common)
+
+
+def suggest_remap(locations: Iterable[str], new_root: str, sample: int = 50) -> Remap | None:
+    """The remap that makes the most missing files exist under ``new_root`` (the folder
+    the DJ pointed at): for each missing file, the longest leading folder whose
+    replacement by ``new_root`` names an existing file. None when none matches."""
+    votes: dict[str, int] = {}
+    tried = 0
+    for location in locations:
+        path = location_to_path(location)
+        if path is None or os.path.isfile(local_path(path)):
+            continue
+        tried += 1
+        parts = _normalise(path).split("/")
+        for keep in range(1, len(parts)):
+            candidate = os.path.join(new_root, *parts[-keep:])
+            if os.path.isfile(candidate):
+                old = "/".join(parts[:-keep])
+                votes[old] = votes.get(old, 0) + 1
+                break
+        if tried >= sample:
+            break
+    if not votes:
+        return None
+    best = max(votes.items(), key=lambda item: (item[1], -len(item[0])))[0]
+    return Remap(best, new_root)
