@@ -1,6 +1,7 @@
 """Issue 13 benchmark: what measuring energy from the audio costs.
 
     python bench/bench_audio.py [--tracks 12] [--minutes 4] [--workers N]
+    python bench/bench_audio.py --ladder     # the accuracy targets instead
 
 On a dozen generated four-minute MP3s (kept in the temp folder between runs, since
 encoding them takes longer than the measurement), printed in one run:
@@ -43,12 +44,37 @@ def _files(count: int, minutes: float) -> list[Path]:
     return paths
 
 
+def ladder() -> int:
+    """The issue's accuracy targets on the synthetic ladder (one tempo, one genre)."""
+    from scipy.stats import spearmanr
+
+    from taggenius_desktop.audio import analyse, energy
+    from taggenius_desktop.audio.features import AudioFeatures
+    from tests.support import audio_synth
+
+    prior = 7  # what the offline tagger gives every techno track at 126 BPM
+    folder = Path(tempfile.mkdtemp(prefix="taggenius-ladder-"))
+    sets = [(ext, False) for ext in audio_synth.FORMATS] + [(".flac", True)]
+    print(f"intensity 0..{audio_synth.LEVELS - 1}; written = combine(audio, genre prior {prior}); 60 s tracks")
+    for ext, normalised in sets:
+        paths = audio_synth.ladder(folder / f"{ext[1:]}{'-norm' if normalised else ''}", ext, 60.0, normalised)
+        audio = [energy.audio_energy(AudioFeatures.from_dict(analyse.analyse_file(str(p))[1])) for p in paths]
+        written = [energy.combine(a, prior).energy for a in audio]
+        rho = spearmanr(range(len(written)), written)[0]
+        label = f"{ext} normalised to -16 LUFS" if normalised else ext
+        print(f"{label:28s} written {written}  Spearman {rho:.3f}  calmest {written[0]}  most intense {written[-1]}")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tracks", type=int, default=12)
     parser.add_argument("--minutes", type=float, default=4.0)
     parser.add_argument("--workers", type=int, default=None, help="analysis processes (default: one per core)")
+    parser.add_argument("--ladder", action="store_true", help="print the accuracy targets instead of timings")
     args = parser.parse_args()
+    if args.ladder:
+        return ladder()
 
     started = time.perf_counter()
     paths = _files(args.tracks, args.minutes)

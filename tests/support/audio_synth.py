@@ -117,7 +117,12 @@ def write(path: Path, audio: Array, rate: int = RATE, subtype: str | None = None
     import soundfile
 
     fmt, default_subtype = FORMATS[path.suffix.lower()]
-    soundfile.write(str(path), audio, rate, format=fmt, subtype=subtype or default_subtype)
+    channels = 1 if audio.ndim == 1 else audio.shape[1]
+    # In one-second blocks: libsndfile 1.2.2's Vorbis encoder crashes (SIGSEGV) when
+    # handed about a minute of audio in one call.
+    with soundfile.SoundFile(str(path), "w", rate, channels, format=fmt, subtype=subtype or default_subtype) as handle:
+        for start in range(0, len(audio), rate):
+            handle.write(audio[start : start + rate])
     return path
 
 
