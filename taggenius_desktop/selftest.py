@@ -9,10 +9,11 @@ import. In a throwaway data folder (``TAGGENIUS_HOME``), it
    tagger, and reads the output back;
 3. runs a job with the OpenAI provider against an in-process loopback responder on
    127.0.0.1 (real ``openai`` client and HTTP stack; the API key travels to the worker);
-4. reports the keyring backend the build found (a frozen macOS/Windows build that found
+4. encodes, decodes and analyses an MP3 and a FLAC in an analysis process (audio energy);
+5. reports the keyring backend the build found (a frozen macOS/Windows build that found
    none has lost its backends);
-5. loads Qt's libraries and checks the platform and SVG plugins are present (no window);
-6. checks no worker process is left running.
+6. loads Qt's libraries and checks the platform and SVG plugins are present (no window);
+7. checks no worker process is left running.
 
 It prints one PASS/FAIL/INFO line per check and returns non-zero when any check failed.
 Windowed Windows builds have no stdout: the report also goes to the file named by
@@ -356,6 +357,9 @@ def main() -> int:
         if report.run("sample library", copy_sample):
             report.run("offline job", lambda: check_offline_job(sample, outputs))
             report.run("openai job", lambda: check_openai_job(sample, outputs))
+        from .audio.selfcheck import check_audio
+
+        report.run("audio", check_audio)
         report.run("keyring", check_keyring)
         report.run("qt", check_qt)
         report.run("processes", check_no_orphans)

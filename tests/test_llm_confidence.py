@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from taggenius_desktop.devtools.fake_openai import FakeOpenAIServer
+from tests.support.fake_openai import FakeOpenAIServer
 from taggenius_desktop.tagging.llm import LLMConfig, LLMTagger
 from taggenius_desktop.tagging.llm.reply import parse_reply
 from taggenius_desktop.tagging.llm.schema import LLM_CONFIDENCE, response_format

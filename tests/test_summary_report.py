@@ -207,7 +207,7 @@ def test_report_rows_follow_the_collection_and_failures_are_not_skips(tmp_path):
 
 
 def test_a_failed_track_is_counted_and_reported_as_failed(tmp_path):
-    from taggenius_desktop.devtools.fake_openai import FakeOpenAIServer
+    from tests.support.fake_openai import FakeOpenAIServer
 
     library = write_library(tmp_path / "lib.xml", tracks=[track_xml(1, "Techno"), track_xml(2, "House")])
     report = tmp_path / "r.csv"

@@ -74,6 +74,10 @@ def build_parser() -> argparse.ArgumentParser:
     tag.add_argument("--estimate", action="store_true", help="print requests, tokens, cost and time; tag nothing")
     tag.add_argument("--playlist", action="append", default=[], metavar="PATH",
                      help="only tracks in this playlist (Folder/Sub/Name); repeatable")
+    tag.add_argument("--audio", choices=("auto", "on", "off"), default="auto",
+                     help="measure energy from the audio files (auto: when the library's files are here)")
+    tag.add_argument("--music-root", action="append", default=[], metavar="OLD=NEW",
+                     help="the music folder the XML names, and where it is on this computer (repeatable)")
     tag.add_argument("--json", action="store_true", help="print one JSON summary on stdout")
     tag.add_argument("--report", metavar="FILE.csv", help="also write a per-track report (CSV, UTF-8 with BOM)")
     tag.add_argument("--fill-unknown-genres", action="store_true",
@@ -145,6 +149,12 @@ def _cmd_tag(args: argparse.Namespace) -> int:
         value = getattr(args, name)
         if value is not None and value < 1:
             raise UsageError(f"--{name.replace('_', '-')} must be at least 1")
+    from ..audio.locate import Remap, RemapError
+
+    try:
+        remaps = [Remap.parse(text) for text in args.music_root]
+    except RemapError as error:
+        raise UsageError(str(error)) from None
     try:
         spec = build_tag_spec(choices_from_args(args), source, args.output)
     except MissingApiKey as error:
@@ -153,7 +163,25 @@ def _cmd_tag(args: argparse.Namespace) -> int:
         raise UsageError(str(error)) from None
     if args.estimate:
         return _print_estimate(spec, args)
+    if args.audio != "off" and not args.json:
+        _print_audio_found(source, remaps)
     return run_and_report(args, spec)
+
+
+def _print_audio_found(source: Path, remaps: Sequence[Any]) -> None:
+    """Before the job: how many of the library's files are here (and where the rest were)."""
+    from ..audio.locate import count_found
+    from ..library import LibraryError, read_library
+
+    try:
+        library = read_library(source)
+    except LibraryError:
+        return  # the job reports the bad file
+    found = count_found((t.attrs.get("Location", "") for t in library.tracks), remaps)
+    line = f"audio: {found.found:,} of {found.total:,} files found"
+    if found.missing and found.missing_folders:
+        line += f"; missing ones were in {found.missing_folders[0][0]} (point --music-root OLD=NEW at their folder)"
+    print(line, file=sys.stderr)
 
 
 def _print_estimate(spec: Any, args: argparse.Namespace) -> int:
@@ -285,6 +313,12 @@ _HANDLERS = {
 
 
 def run_cli(argv: Sequence[str]) -> int:
+    from ..audio.child import CHILD_FLAG
+
+    if list(argv[:1]) == [CHILD_FLAG]:  # an analysis process of the frozen app
+        from ..audio.child import main as analysis_child
+
+        return analysis_child()
     parser = build_parser()
     try:
         args = parser.parse_args(list(argv))

@@ -70,6 +70,7 @@ def _summary(record: Any) -> dict[str, Any]:
         **({"outputs": result["outputs"]} if "outputs" in result else {}),
         **({key: result[key] for key in ("failure_reasons", "warnings") if key in result}),
         **({"summary": result["summary"]} if "summary" in result else {}),
+        **({"audio": result["audio"]} if "audio" in result else {}),
         **({"report": result["report_file_path"]} if "report_file_path" in result else {}),
     }
 
@@ -100,6 +101,7 @@ def run_and_report(
         if not args.json:
             print(f"{record.job_display_name}: done -> {record.output_file_path}", file=sys.stderr)
             _print_summary(result)
+            _print_audio_counts(result)
         return EXIT_OK
     print(f"taggenius: {record.error or record.status}", file=sys.stderr)
     if result.get("error_kind") == "bad_input":
@@ -129,3 +131,11 @@ def _print_summary(result: dict[str, Any]) -> None:
             print(f"  {line}", file=sys.stderr)
     if "report_file_path" in result:
         print(f"  report -> {result['report_file_path']}", file=sys.stderr)
+
+
+def _print_audio_counts(result: dict[str, Any]) -> None:
+    audio = result.get("audio") or {}
+    if audio.get("enabled"):
+        names = ("analysed", "cached", "missing", "unsupported", "failed")
+        print("audio: " + ", ".join(f"{audio.get(n, 0):,} {n}" for n in names)
+              + f"; {audio.get('flagged', 0):,} to review (audio and metadata disagree)", file=sys.stderr)

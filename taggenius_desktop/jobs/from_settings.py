@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
+from ..audio.locate import Remap
 from ..tagging.choice import NO_OPENAI_KEY, PROVIDER_NAMES, Provider, TaggerChoice
 from .specs import SpecError, TagJobSpec, build_tag_job
 
@@ -71,6 +72,9 @@ class TagChoices:
     custom_server: bool = False
     #: where the per-track CSV report goes (None: no report)
     report_path: str | None = None
+    #: energy from the audio files: auto | on | off, and (old, new) music folder remaps
+    audio: str = "off"
+    music_roots: tuple[tuple[str, str], ...] = ()
 
 
 def choices_from_settings(settings: "Settings", playlists: Sequence[str] = ()) -> TagChoices:
@@ -104,6 +108,8 @@ def choices_from_args(args: Any) -> TagChoices:
                        "keep_genre_labels": not args.replace_genre_labels},
         playlists=tuple(args.playlist or ()),
         report_path=args.report,
+        audio=args.audio,
+        music_roots=tuple((r.old, r.new) for r in map(Remap.parse, args.music_root)),
     )
 
 
@@ -150,6 +156,8 @@ def build_tag_spec(
         overrides=overrides,
         locked=locked,
         report_path=choices.report_path,
+        audio=choices.audio,
+        music_roots=choices.music_roots,
     )
     if provider.is_llm:
         try:

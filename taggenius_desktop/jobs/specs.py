@@ -15,6 +15,7 @@ from typing import Any, Mapping, Sequence
 from ..tagging.choice import PROVIDER_NAMES, Provider
 from .. import paths
 from ..store import db
+from ..audio import AUDIO_MODES
 from ..vocabulary.profile import Level
 
 PROVIDERS = PROVIDER_NAMES
@@ -58,6 +59,12 @@ class TagJobSpec:
     job_type: str = "tag"
     #: where to write the per-track CSV report (jobs.report), or None for no report
     report_path: str | None = None
+    #: energy from the audio files: auto | on | off (see audio.AUDIO_MODES)
+    audio: str = "off"
+    #: (old music folder, folder on this computer) pairs applied to each Location
+    music_roots: tuple[tuple[str, str], ...] = ()
+    #: analysis processes (None: one per core; 0: in the job's own process)
+    audio_workers: int | None = None
 
 
 @dataclass(frozen=True)
@@ -128,6 +135,9 @@ def build_tag_job(
     overrides: Mapping[str, Mapping[str, Any]] | None = None,
     locked: Sequence[str] = (),
     report_path: str | Path | None = None,
+    audio: str = "off",
+    music_roots: Sequence[tuple[str, str]] = (),
+    audio_workers: int | None = None,
 ) -> TagJobSpec:
     source = Path(input_path).expanduser().absolute()
     target = Path(output_path).expanduser().absolute() if output_path else default_output_path(source, "tagged")
@@ -145,6 +155,8 @@ def build_tag_job(
         Provider.parse(provider)
     except ValueError as error:
         raise SpecError(str(error)) from None
+    if audio not in AUDIO_MODES:
+        raise SpecError(f"unknown audio mode {audio!r}; choose one of {', '.join(AUDIO_MODES)}")
     settings = ProviderSettings(
         provider=provider,
         model=model,
@@ -165,6 +177,9 @@ def build_tag_job(
         locked=tuple(locked),
         display_name=f"Tag {source.name}",
         report_path=str(Path(report_path).expanduser().absolute()) if report_path else None,
+        audio=audio,
+        music_roots=tuple((str(old), str(new)) for old, new in music_roots),
+        audio_workers=audio_workers,
     )
 
 
@@ -202,6 +217,7 @@ def spec_from_json(text: str, api_key: str | None = None) -> JobSpec:
         data["provider"] = ProviderSettings(**data["provider"], api_key=api_key)
         data["playlists"] = tuple(data.get("playlists", ()))
         data["locked"] = tuple(data.get("locked", ()))
+        data["music_roots"] = tuple(tuple(pair) for pair in data.get("music_roots", ()))
         return TagJobSpec(**data)
     if kind == "split":
         return SplitJobSpec(**data)

@@ -35,6 +35,7 @@ from .finish import (
     save_originals,
     write_output,
 )
+from .audio_stage import run_audio_stage
 from .progress import Counters, Reporter, open_library
 from .report import write_report
 from .specs import ProviderSettings, TagJobSpec
@@ -164,6 +165,8 @@ def run_tag_job(
         except InvalidProfile as error:
             raise JobFailed(f"The edited tags of track {track_id} are not valid: {error}", bad_input=True) from None
     planner = _Planner(library, options, job_id, keep_rows=bool(spec.report_path) and not dry_run)
+    audio = run_audio_stage(spec, library, scope, reporter, conn, skip={*spec.locked, *overrides})
+    planner.apply = audio.wrap(planner.apply, overrides)  # type: ignore[method-assign,assignment]
     tagger = make_tagger(spec)
     run = _TagRun(library, scope, tagger, planner, overrides, set(spec.locked), {}, reporter)
     try:
@@ -225,6 +228,7 @@ def run_tag_job(
         "model": tagger.model,
         "summary": planner.summary.result(),
         **({"report_file_path": spec.report_path} if spec.report_path else {}),
+        "audio": audio.summary(),
     }
 
 
