@@ -132,9 +132,7 @@ def run_gui(args: list[str]) -> int:
     log.info("%s %s started", APP_NAME, __version__)
     code = app.exec()
 
-    from . import notifications, tasks
+    from . import quitting
 
-    tasks.wait_for_tasks(3000)
-    notifications.release()
-    window.shutdown()
+    quitting.finish(window)
     return int(code)
