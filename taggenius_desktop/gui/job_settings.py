@@ -57,6 +57,8 @@ FIELDS = (
     ("grouping", "Grouping", "Situations (set phase), a sortable column"),
 )
 MODE_CHOICES = (("replace", "Replace"), ("fill_if_empty", "Only if empty"))
+#: Comments "replace" keeps the DJ's text and swaps only the Tag Genius block: say that.
+MODE_LABELS = {("comments", "replace"): "Our block only"}
 
 
 class JobSettingsPanel(QWidget):
@@ -150,7 +152,7 @@ class JobSettingsPanel(QWidget):
             mode = QComboBox()
             mode.setAccessibleName(f"{label} write mode")
             for value, text in MODE_CHOICES:
-                mode.addItem(text, value)
+                mode.addItem(MODE_LABELS.get((name, value), text), value)
             check.toggled.connect(mode.setEnabled)
             check.toggled.connect(self._changed)
             mode.currentIndexChanged.connect(self._changed)
