@@ -170,6 +170,7 @@ class MainWindow(QMainWindow):
         self.bridge = JobBridge(db_path, interval_ms=bridge_interval_ms, parent=self)
         self.bridge.jobs_changed.connect(self.jobs_panel.model.set_records)
         self.bridge.job_finished.connect(self._job_finished)
+        self.jobs_panel.remove_requested.connect(self.bridge.remove_jobs)
         self.bridge.start()
         self.resume_offer.offer(self.bridge.records)
 
