@@ -99,11 +99,11 @@ class JobSettingsPanel(QWidget):
         preview_grid.addWidget(QLabel("Before"), 0, 1)
         preview_grid.addWidget(QLabel("After"), 0, 2)
         preview_grid.addWidget(QLabel("Genre:"), 1, 0, Qt.AlignmentFlag.AlignTop)
-        preview_grid.addWidget(self.genre_before, 1, 1)
-        preview_grid.addWidget(self.genre_after, 1, 2)
+        preview_grid.addWidget(self.genre_before, 1, 1, Qt.AlignmentFlag.AlignTop)
+        preview_grid.addWidget(self.genre_after, 1, 2, Qt.AlignmentFlag.AlignTop)
         preview_grid.addWidget(QLabel("Comments:"), 2, 0, Qt.AlignmentFlag.AlignTop)
-        preview_grid.addWidget(self.comments_before, 2, 1)
-        preview_grid.addWidget(self.comments_after, 2, 2)
+        preview_grid.addWidget(self.comments_before, 2, 1, Qt.AlignmentFlag.AlignTop)
+        preview_grid.addWidget(self.comments_after, 2, 2, Qt.AlignmentFlag.AlignTop)
         preview_grid.setColumnStretch(1, 1)
         preview_grid.setColumnStretch(2, 1)
 
@@ -317,6 +317,8 @@ class JobSettingsPanel(QWidget):
         label.setWordWrap(True)
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         label.setTextFormat(Qt.TextFormat.PlainText)
+        # Top-aligned: a Before that wraps to two lines must not push its After out of line.
+        label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         label.setMinimumWidth(120)
         if bold:
             font = label.font()

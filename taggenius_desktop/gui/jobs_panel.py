@@ -31,7 +31,20 @@ from PySide6.QtWidgets import (
 
 from ..store.jobs_log import JobRecord, Status
 from . import icons, system, theme
-from .jobs_model import COL_JOB, COL_PROGRESS, COL_STATUS, COLUMNS, PERCENT_ROLE, RECORD_ROLE, JobsModel, details_text
+from .jobs_model import (
+    COL_COST,
+    COL_ETA,
+    COL_JOB,
+    COL_PROGRESS,
+    COL_STATUS,
+    COL_TOKENS,
+    COL_TRACKS,
+    COLUMNS,
+    PERCENT_ROLE,
+    RECORD_ROLE,
+    JobsModel,
+    details_text,
+)
 
 RESUMABLE = (Status.INTERRUPTED, Status.FAILED, Status.CANCELLED)
 
@@ -88,9 +101,14 @@ class JobsPanel(QWidget):
         for column in range(len(COLUMNS)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        widths = {COL_JOB: 220, COL_STATUS: 100, COL_PROGRESS: 140, 3: 170, 4: 120, 5: 150, 6: 80}
+        widths = {COL_JOB: 300, COL_STATUS: 100, COL_PROGRESS: 140}
         for column, width in widths.items():
             self.table.setColumnWidth(column, width)
+        # Counts, time, tokens and cost are short: always shown whole. A long job name is
+        # elided in the middle (file name start and settings end stay) and whole in its tooltip.
+        for column in (COL_TRACKS, COL_ETA, COL_TOKENS, COL_COST):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.table.setItemDelegateForColumn(COL_PROGRESS, ProgressDelegate(self.table))
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
