@@ -46,7 +46,7 @@ def _ask(parent: QWidget | None, title: str, text: str, info: str, buttons: list
     box.setDefaultButton(made[0])
     box.exec()
     clicked = box.clickedButton()
-    return made.index(clicked) if clicked in made else None  # type: ignore[arg-type]
+    return made.index(clicked) if clicked in made else None
 
 
 def ask_use_review_edits(parent: QWidget | None, edited: int, locked: int) -> str | None:

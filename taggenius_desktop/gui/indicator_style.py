@@ -24,14 +24,14 @@ class IndicatorStyle(QProxyStyle):
         super().drawPrimitive(element, option, painter, widget)
         if element not in _INDICATORS:
             return
-        colour = option.palette.color(QPalette.ColorRole.PlaceholderText)  # type: ignore[attr-defined]
-        if not option.state & QStyle.StateFlag.State_Enabled:  # type: ignore[attr-defined]
+        colour = option.palette.color(QPalette.ColorRole.PlaceholderText)
+        if not option.state & QStyle.StateFlag.State_Enabled:
             colour.setAlpha(110)
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.setPen(QPen(colour, 1.2))
         painter.setBrush(Qt.BrushStyle.NoBrush)
-        rect = QRectF(option.rect).adjusted(0.6, 0.6, -0.6, -0.6)  # type: ignore[attr-defined]
+        rect = QRectF(option.rect).adjusted(0.6, 0.6, -0.6, -0.6)
         if element == QStyle.PrimitiveElement.PE_IndicatorRadioButton:
             painter.drawEllipse(rect)
         else:

@@ -377,7 +377,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self._closing = True
-        self.settings.window_geometry = self.saveGeometry().toBase64().data().decode("ascii")
+        self.settings.window_geometry = bytes(self.saveGeometry().toBase64().data()).decode("ascii")
         self.job_settings.store_settings(self.settings)
         self.save_settings()
         self.review_session.save()
