@@ -102,7 +102,13 @@ def library_argument(args: Sequence[str]) -> str | None:
 
 def run_gui(args: list[str]) -> int:
     from ..logs import setup_logging
+    from .display_check import display_problem
 
+    problem = display_problem()
+    if problem:
+        # Before Qt: without a usable display it would abort the process (exit 134).
+        print(f"{APP_NAME}: {problem}", file=sys.stderr)
+        return 1
     setup_logging("gui")
     sys.excepthook = _log_unhandled
     app = create_application([sys.argv[0] if sys.argv else "taggenius", *[a for a in args if a.startswith("-")]])
@@ -135,9 +141,7 @@ def run_gui(args: list[str]) -> int:
     log.info("%s %s started", APP_NAME, __version__)
     code = app.exec()
 
-    from . import notifications, tasks
+    from . import quitting
 
-    tasks.wait_for_tasks(3000)
-    notifications.release()
-    window.shutdown()
+    quitting.finish(window)
     return int(code)

@@ -42,6 +42,7 @@ class JobBridge(QObject):
         self._max_id = 0
         self._started = False
         self._last_full = 0.0
+        self._closed = False
         self._timer = QTimer(self)
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self.refresh)
@@ -62,11 +63,25 @@ class JobBridge(QObject):
         self._timer.stop()
 
     def close(self) -> None:
+        """Quitting: the timer stops for good and no signal is emitted after this."""
+        self._closed = True
         self._timer.stop()
         try:
             self._conn.close()
         except sqlite3.Error:
             pass
+
+    def remove_jobs(self, job_ids: list[int]) -> None:
+        """Drop finished jobs from the history (their output files stay)."""
+        ids = [i for i in job_ids if (r := self._records.get(i)) is not None and r.status in Status.FINISHED]
+        if not ids or self._closed:
+            return
+        try:
+            jobs_log.delete_jobs(self._conn, ids)
+        except sqlite3.Error as exc:
+            log.warning("could not remove jobs from the history: %s", exc)
+            return
+        self._read(full=True, announce_finished=False)
 
     @property
     def records(self) -> list[JobRecord]:
@@ -78,6 +93,8 @@ class JobBridge(QObject):
     def refresh(self) -> None:
         """Read now (the timer calls this; the window calls it right after a submit so the
         new row appears without waiting for the next tick)."""
+        if self._closed:
+            return
         if not self._started:
             self.start()
             return

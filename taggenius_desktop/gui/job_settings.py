@@ -57,6 +57,8 @@ FIELDS = (
     ("grouping", "Grouping", "Situations (set phase), a sortable column"),
 )
 MODE_CHOICES = (("replace", "Replace"), ("fill_if_empty", "Only if empty"))
+#: Comments "replace" keeps the DJ's text and swaps only the Tag Genius block: say that.
+MODE_LABELS = {("comments", "replace"): "Our block only"}
 
 
 class JobSettingsPanel(QWidget):
@@ -97,11 +99,11 @@ class JobSettingsPanel(QWidget):
         preview_grid.addWidget(QLabel("Before"), 0, 1)
         preview_grid.addWidget(QLabel("After"), 0, 2)
         preview_grid.addWidget(QLabel("Genre:"), 1, 0, Qt.AlignmentFlag.AlignTop)
-        preview_grid.addWidget(self.genre_before, 1, 1)
-        preview_grid.addWidget(self.genre_after, 1, 2)
+        preview_grid.addWidget(self.genre_before, 1, 1, Qt.AlignmentFlag.AlignTop)
+        preview_grid.addWidget(self.genre_after, 1, 2, Qt.AlignmentFlag.AlignTop)
         preview_grid.addWidget(QLabel("Comments:"), 2, 0, Qt.AlignmentFlag.AlignTop)
-        preview_grid.addWidget(self.comments_before, 2, 1)
-        preview_grid.addWidget(self.comments_after, 2, 2)
+        preview_grid.addWidget(self.comments_before, 2, 1, Qt.AlignmentFlag.AlignTop)
+        preview_grid.addWidget(self.comments_after, 2, 2, Qt.AlignmentFlag.AlignTop)
         preview_grid.setColumnStretch(1, 1)
         preview_grid.setColumnStretch(2, 1)
 
@@ -150,7 +152,7 @@ class JobSettingsPanel(QWidget):
             mode = QComboBox()
             mode.setAccessibleName(f"{label} write mode")
             for value, text in MODE_CHOICES:
-                mode.addItem(text, value)
+                mode.addItem(MODE_LABELS.get((name, value), text), value)
             check.toggled.connect(mode.setEnabled)
             check.toggled.connect(self._changed)
             mode.currentIndexChanged.connect(self._changed)
@@ -322,6 +324,8 @@ class JobSettingsPanel(QWidget):
         label.setWordWrap(True)
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         label.setTextFormat(Qt.TextFormat.PlainText)
+        # Top-aligned: a Before that wraps to two lines must not push its After out of line.
+        label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         label.setMinimumWidth(120)
         if bold:
             font = label.font()

@@ -155,6 +155,8 @@ def _as_list(value: Any) -> list[str]:
 class ReviewModel(QAbstractTableModel):
     #: new proposals arrived (the view then sorts "needs a look" first)
     proposals_changed = Signal()
+    #: an edit or a lock was made or undone (the window saves them per library)
+    edits_changed = Signal()
 
     def __init__(self, parent=None) -> None:  # noqa: ANN001
         super().__init__(parent)
@@ -239,6 +241,24 @@ class ReviewModel(QAbstractTableModel):
             return
         (self._locked.add if locked else self._locked.discard)(track_id)
         self._row_changed(base)
+        self.edits_changed.emit()
+
+    def has_edits(self) -> bool:
+        return bool(self._edits) or bool(self._locked)
+
+    def restore_edits(self, overrides: Mapping[str, Mapping[str, Any]], locked: Iterable[str]) -> int:
+        """Edits and locks saved from an earlier session, for tracks this library still
+        has; returns how many tracks they cover."""
+        for tid, data in overrides.items():
+            if tid in self._index_of:
+                try:
+                    self._edits[tid] = TagProfile.from_dict(data)
+                except (TypeError, ValueError, KeyError):
+                    continue
+        self._locked.update(t for t in locked if t in self._index_of)
+        for tid in {*self._edits, *self._locked}:
+            self._row_changed(self._index_of[tid])
+        return len({*self._edits, *self._locked})
 
     def reset_edits(self) -> None:
         for tid in self._edits:
@@ -248,6 +268,7 @@ class ReviewModel(QAbstractTableModel):
         self._display = [None] * len(self._rows)
         if self._order:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._order) - 1, len(COLUMNS) - 1))
+        self.edits_changed.emit()
 
     def track_id_at(self, row: int) -> str:
         return self._rows.track_ids[self._order[row]]
@@ -461,6 +482,7 @@ class ReviewModel(QAbstractTableModel):
             locked = int(state) == Qt.CheckState.Checked.value
             (self._locked.add if locked else self._locked.discard)(tid)
             self._row_changed(base)
+            self.edits_changed.emit()
             return True
         if role != Qt.ItemDataRole.EditRole or column not in PROFILE_FIELDS or tid in self._locked:
             return False
@@ -472,6 +494,7 @@ class ReviewModel(QAbstractTableModel):
             return False
         self._edits[tid] = updated
         self._row_changed(base)
+        self.edits_changed.emit()
         return True
 
     def _edited_profile(self, tid: str, field: str, value: Any) -> TagProfile | None:

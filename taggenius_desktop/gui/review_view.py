@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from . import icons, theme
+from .column_fit import ColumnFitter
 from .review_model import (
     COL_ARTIST,
     COL_COMMENTS,
@@ -199,8 +200,9 @@ class ReviewView(QWidget):
         widths = {COL_LOCK: 44, COL_ARTIST: 150, COL_TITLE: 190, COL_GENRE: 130, COL_COMMENTS: 170, 5: 80, 6: 80,
                   COL_PRIMARY: 120, COL_SUBS: 170, COL_ENERGY: 60, COL_VIBES: 150, COL_SITUATIONS: 150,
                   COL_COMPONENTS: 150, COL_ERA: 70, COL_CONFIDENCE: 110, COL_SOURCE: 190}
-        for column, width in widths.items():
-            self.table.setColumnWidth(column, width)
+        # Shares of the view's width: the table fits its window (1600 px and less) with no
+        # horizontal scrolling, whatever columns the model has.
+        self.column_fitter = ColumnFitter(self.table, widths)
 
         self.write_button = QPushButton(icons.icon("write", "#ffffff"), "Write Reviewed Result")
         self.write_button.setObjectName("primaryButton")

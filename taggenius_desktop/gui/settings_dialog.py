@@ -297,13 +297,21 @@ class SettingsDialog(QDialog):
     # -- key ---------------------------------------------------------------------------
     def refresh_key_status(self) -> None:
         status = credentials.key_status()
+        self.forget_key_button.setEnabled(status.has_key and status.source != credentials.KeySource.ENVIRONMENT)
+        sources = {credentials.KeySource.KEYRING: "Stored", credentials.KeySource.SESSION: "This session only",
+                   credentials.KeySource.ENVIRONMENT: "From the environment"}
+        where = sources.get(status.source)
+        self.key_edit.setPlaceholderText(f"{where}: {status.masked}" if where and status.masked else "sk-…")
+        if self.preset() != "openai":
+            # A local or custom server never receives the OpenAI key: no warning about it.
+            self.key_status.setText("Not needed for this server: the OpenAI key is only ever sent to OpenAI.")
+            self.key_status.setStyleSheet("")
+            return
         text = status.message + (f" ({status.masked})" if status.masked else "")
         warn = not status.keyring_available or not status.has_key
         colour = theme.status_colour("Interrupted" if warn else "Completed")
         self.key_status.setText(text)
         self.key_status.setStyleSheet(f"color: {colour.name()};")
-        self.forget_key_button.setEnabled(status.has_key and status.source != credentials.KeySource.ENVIRONMENT)
-        self.key_edit.setPlaceholderText(f"Stored: {status.masked}" if status.masked else "sk-…")
 
     def save_key(self) -> None:
         key = self.key_edit.text().strip()
@@ -332,6 +340,7 @@ class SettingsDialog(QDialog):
         if not self.model_edit.text().strip() or self.model_edit.text() in DEFAULT_MODELS.values():
             self.model_edit.setText(DEFAULT_MODELS.get(preset, ""))
         self.test_result.clear()
+        self.refresh_key_status()
 
     def start_connection_test(self) -> None:
         preset = self.preset()

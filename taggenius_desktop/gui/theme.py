@@ -85,7 +85,9 @@ class ThemeController(QObject):
         super().__init__(app)
         self._app = app
         self._choice = choice
-        app.setStyle(QStyleFactory.create("Fusion"))
+        from .indicator_style import IndicatorStyle
+
+        app.setStyle(IndicatorStyle())
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._on_system_scheme_changed)
         self.apply(choice)
 

@@ -37,13 +37,11 @@ class MissingApiKey(SpecError):
 
 
 def openai_key_only(provider: Provider, base_url: str | None) -> str | None:
-    """The stored OpenAI key, and only for OpenAI itself: a local or custom server never
-    receives the user's OpenAI secret (it gets no key; the LLM client sends a placeholder)."""
-    if provider is not Provider.OPENAI:
-        return None
-    from ..credentials import get_api_key
+    """The key a job may send (see ``credentials.api_key_for``, the one rule): the OpenAI
+    key only to OpenAI; a local or custom server only a key of its own, never OpenAI's."""
+    from ..credentials import api_key_for
 
-    return get_api_key()
+    return api_key_for(provider.value, base_url)
 
 
 def resume_key(provider: str | None, key_for: KeyRule = openai_key_only) -> str | None:

@@ -68,6 +68,15 @@ def drag_and_drop(widget: QWidget, mime: QMimeData) -> tuple[bool, bool]:
 
 
 @pytest.fixture(autouse=True)
+def tasks_allowed() -> Iterator[None]:
+    """``run_gui`` stops the task pool for good at its end; the next test starts fresh."""
+    yield
+    from taggenius_desktop.gui import tasks
+
+    tasks.reset_for_tests()
+
+
+@pytest.fixture(autouse=True)
 def no_real_modals(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, tuple]]:
     """A modal nobody answers would hang the run: every modal the app can open is replaced
     by a stub that records the call (tests that expect one patch it themselves)."""
@@ -82,6 +91,8 @@ def no_real_modals(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, tuple]]:
         return stub
 
     for name, result in (("show_error", None), ("show_info", None), ("ask_quit_with_jobs", True),
+                         ("ask_use_review_edits", dialogs.USE_EDITS), ("ask_tag_without_edits", False),
+                         ("ask_run_again", True), ("ask_quit_with_review_edits", True),
                          ("choose_library", None), ("choose_tagged_library", None), ("choose_directory", None),
                          ("choose_save_file", None), ("exec_dialog", False)):
         monkeypatch.setattr(dialogs, name, recorder(name, result))
