@@ -21,7 +21,7 @@ from taggenius_desktop.cli.main import run_cli
 from tests.support.fake_openai import FakeOpenAIServer
 from taggenius_desktop.store import connect, jobs_log
 from tests.conftest import PROJECT_ROOT
-from tests.libraries import bad_inputs, write_library
+from tests.support.libraries import bad_inputs, write_library
 
 MODEL = "gpt-4o-mini"
 

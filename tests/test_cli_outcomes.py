@@ -12,7 +12,7 @@ import json
 from taggenius_desktop.cli.main import run_cli
 from tests.support.fake_openai import FakeOpenAIServer
 from taggenius_desktop.library import read_library
-from tests.libraries import track_xml, write_library
+from tests.support.libraries import track_xml, write_library
 
 MODEL = "gpt-4o-mini"
 

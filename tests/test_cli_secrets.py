@@ -21,7 +21,7 @@ from tests.support.fake_openai import FakeOpenAIServer
 from taggenius_desktop.jobs import JobManager, build_tag_job
 from taggenius_desktop.store import connect, jobs_log
 from taggenius_desktop.store.jobs_log import Status
-from tests.libraries import write_library
+from tests.support.libraries import write_library
 
 OPENAI_KEY = "sk-proj-" + "OpenAiSecret9" * 4
 SERVER_KEY = "local-server-token-" + "x7" * 8

@@ -24,7 +24,7 @@ from taggenius_desktop.jobs.tagging import run_tag_job
 from taggenius_desktop.library import read_library
 from taggenius_desktop.store import connect, jobs_log
 from tests.conftest import PROJECT_ROOT
-from tests.libraries import write_library
+from tests.support.libraries import write_library
 
 
 def _job_row(conn) -> int:

@@ -19,7 +19,7 @@ from taggenius_desktop.jobs.specs import spec_to_json
 from taggenius_desktop.store import connect, jobs_log
 from taggenius_desktop.store.jobs_log import Status
 from tests.conftest import PROJECT_ROOT
-from tests.libraries import write_library
+from tests.support.libraries import write_library
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="reads /proc to see the zombie")
 

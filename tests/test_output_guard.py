@@ -14,7 +14,7 @@ from taggenius_desktop.jobs import SpecError, build_split_job, build_tag_job
 from taggenius_desktop.jobs.specs import build_restore_job
 from taggenius_desktop.logs import log_file
 from taggenius_desktop.store import connect
-from tests.libraries import write_library
+from tests.support.libraries import write_library
 
 
 @pytest.fixture

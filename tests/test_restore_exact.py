@@ -10,7 +10,7 @@ from pathlib import Path
 
 from taggenius_desktop.cli.main import run_cli
 from taggenius_desktop.library import read_library, write_library as save_library
-from tests.libraries import track_xml, write_library
+from tests.support.libraries import track_xml, write_library
 
 BLOCK = "/* E: "
 

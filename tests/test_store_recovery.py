@@ -16,7 +16,7 @@ from taggenius_desktop.store import cache, connect, db, jobs_log
 from taggenius_desktop.store.jobs_log import Status
 from taggenius_desktop.vocabulary.profile import TagProfile
 from tests.conftest import PROJECT_ROOT
-from tests.libraries import write_library
+from tests.support.libraries import write_library
 from tests.mounts import remount_read_only, tmpfs
 
 

@@ -23,7 +23,7 @@ from taggenius_desktop.vocabulary.profile import TrackInfo
 from taggenius_desktop.writeback import MANAGED_FIELDS, WriteOptions
 from taggenius_desktop.writeback.block import NOTE_COMMENTS_FULL
 from taggenius_desktop.writeback.plan import NOTE_RED, NOTE_UNSURE
-from tests.libraries import track_xml, write_library
+from tests.support.libraries import track_xml, write_library
 
 FULL_COMMENT = "my own notes " * 19 + "x" * 8  # 255 characters: rekordbox's limit
 

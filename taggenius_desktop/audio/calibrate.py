@@ -27,7 +27,7 @@ HOLDOUT_EVERY = 4
 def reference_energy(attrs: Mapping[str, str]) -> int | None:
     """The Mixed In Key energy written in a track's Comments or Grouping, if any."""
     # The pattern belongs to the offline tagger, which reads the same comment.
-    from ..tagging.offline import _MIK_ENERGY_RE
+    from ..tagging.offline.words import MIK_ENERGY_RE as _MIK_ENERGY_RE
 
     pattern: re.Pattern[str] = _MIK_ENERGY_RE
     for field in ("Comments", "Grouping"):

@@ -203,7 +203,7 @@ def run_tag_job(
         rows = sorted(planner.summary.rows or [], key=lambda row: position[row.track_id])  # collection order
         try:
             write_report(spec.report_path, rows)
-        except LibraryError as error:
+        except OSError as error:
             raise JobFailed(str(error), bad_input=True) from None
 
     return {

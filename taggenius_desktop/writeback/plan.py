@@ -36,7 +36,6 @@ from functools import lru_cache
 from typing import Mapping, NamedTuple
 
 from ..caches import register, registered
-from ..vocabulary.profile import TagProfile
 from ..vocabulary import load_vocabulary
 from ..vocabulary.profile import Confidence, TagProfile
 from .block import (

@@ -11,7 +11,7 @@ from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 
 from tests.gui.conftest import file_mime
-from tests.libraries import write_library
+from tests.support.libraries import write_library
 
 
 def _post_drag(window, target, mime) -> None:  # noqa: ANN001

@@ -16,7 +16,7 @@ from taggenius_desktop.gui import rates, system
 from taggenius_desktop.gui.jobs_model import COL_DETAILS, COL_JOB, format_eta
 from taggenius_desktop.settings import Settings
 from taggenius_desktop.store.jobs_log import JobRecord, Status
-from tests.libraries import write_library
+from tests.support.libraries import write_library
 
 
 def _finished_job(window, qtbot, tmp_path: Path, name: str = "lib.xml"):  # noqa: ANN001, ANN202

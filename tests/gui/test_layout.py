@@ -13,7 +13,7 @@ from taggenius_desktop.gui import theme
 from taggenius_desktop.gui.indicator_style import IndicatorStyle
 from taggenius_desktop.gui.main_window import TAB_REVIEW
 from taggenius_desktop.settings import Settings
-from tests.libraries import track_xml, write_library
+from tests.support.libraries import track_xml, write_library
 
 
 def _open(window, qtbot, path: Path) -> None:  # noqa: ANN001

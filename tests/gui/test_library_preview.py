@@ -13,7 +13,7 @@ from taggenius_desktop.jobs.report import REPORT_COLUMNS
 from taggenius_desktop.jobs.review import propose
 from taggenius_desktop.library import read_library
 from taggenius_desktop.writeback import WriteOptions
-from tests.libraries import track_xml, write_library
+from tests.support.libraries import track_xml, write_library
 
 
 def _library(tmp_path):

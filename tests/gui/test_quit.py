@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import PROJECT_ROOT
-from tests.libraries import write_library
+from tests.support.libraries import write_library
 
 RUNS = 3  # per quitting path: the abort this catches came in 3 of 4 runs
 BAD_OUTPUT = ("Fatal Python error", "Signal source has been deleted", "Error calling Python override",

@@ -14,7 +14,7 @@ from taggenius_desktop.gui import dialogs
 from taggenius_desktop.gui.review_model import COLUMNS
 from taggenius_desktop.settings import Settings
 from taggenius_desktop.store.jobs_log import Status
-from tests.libraries import write_library
+from tests.support.libraries import write_library
 
 ENERGY = COLUMNS.index("Energy")
 

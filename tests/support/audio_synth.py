@@ -149,7 +149,7 @@ def library_for(xml_path: Path, locations: list[str], genre: str = "Techno", bpm
                 comments: list[str] | None = None) -> Path:
     """A rekordbox library whose tracks (TrackID 1..N) point at ``locations``: one genre
     and one tempo, so only the audio can tell the tracks apart."""
-    from tests.libraries import track_xml, write_library
+    from tests.support.libraries import track_xml, write_library
 
     items = []
     for number, where in enumerate(locations, start=1):
