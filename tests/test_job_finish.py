@@ -47,8 +47,12 @@ def test_a_full_data_folder_still_writes_the_output_and_says_restore_data_was_no
     result = run_tag_job(spec, Reporter(), conn, job_id)
     assert result["tagged"] == 3000
     assert RESTORE_DATA_NOT_SAVED in result["warnings"]
-    tagged = read_library(tmp_path / "out.xml")
-    assert all("/* E: " in t.attrs["Comments"] for t in tagged.tracks), "finished work must not be discarded"
+    # Finished work is not discarded: the output is what a run with a healthy store writes.
+    reference = build_tag_job(library, tmp_path / "reference.xml")
+    run_tag_job(reference, Reporter(), None, None)
+    written = (tmp_path / "out.xml").read_bytes()
+    assert written == (tmp_path / "reference.xml").read_bytes(), "finished work must not be discarded"
+    assert sum("/* E: " in t.attrs.get("Comments", "") for t in read_library(tmp_path / "out.xml").tracks) > 2000
 
 
 def test_a_full_data_folder_does_not_cost_the_tags_already_paid_for(tmp_path):
@@ -84,13 +88,13 @@ def test_a_cancel_after_every_track_is_tagged_lets_the_job_complete(tmp_path):
 def test_stale_temp_files_of_ours_are_removed_on_the_next_start_and_nothing_else(tmp_path, capsys):
     library = write_library(tmp_path / "lib.xml", n=5)
     old = time.time() - 3600
-    stale = tmp_path / ".out.xml.k3j_9xq2.tmp"
-    not_ours = [tmp_path / ".out.xml.notours.tmp", tmp_path / ".other.xml.k3j_9xq2.tmp",
-                tmp_path / "out.xml.k3j_9xq2.tmp", tmp_path / ".out.xml.k3j_9xq2.tmp.bak"]
+    stale = tmp_path / ".out.xml.3fa9c0d2.tmp"
+    not_ours = [tmp_path / ".out.xml.notours.tmp", tmp_path / ".other.xml.3fa9c0d2.tmp",
+                tmp_path / "out.xml.3fa9c0d2.tmp", tmp_path / ".out.xml.3fa9c0d2.tmp.bak"]
     for path in [stale, *not_ours]:
         path.write_bytes(b"x" * 1000)
         os.utime(path, (old, old))
-    younger = tmp_path / ".out.xml.abcdefgh.tmp"  # a write that started after this job
+    younger = tmp_path / ".out.xml.0badc0de.tmp"  # a write that started after this job
     younger.write_bytes(b"y")
     future = time.time() + 3600
     os.utime(younger, (future, future))
