@@ -332,9 +332,21 @@ def run_cli(argv: Sequence[str]) -> int:
         from ..logs import setup_logging
 
         setup_logging("cli")
-        return _HANDLERS[args.command](args)
+        try:
+            return _HANDLERS[args.command](args)
+        finally:
+            _print_store_notices()
     except UsageError as error:
         print(f"taggenius: {error}".replace("taggenius: taggenius", "taggenius"), file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
+
+
+def _print_store_notices() -> None:
+    """What happened to the data folder on the way (a broken database moved aside, a
+    temporary folder used): one line each, never a traceback."""
+    from ..paths import take_notices
+
+    for notice in take_notices():
+        print(f"taggenius: {notice}", file=sys.stderr)
