@@ -30,7 +30,7 @@ def main() -> int:
     args = parser.parse_args()
     from generate_library import generate_library
 
-    from taggenius_desktop.devtools.fake_openai import FakeOpenAIServer
+    from tests.support.fake_openai import FakeOpenAIServer
 
     with tempfile.TemporaryDirectory() as tmp, FakeOpenAIServer(api_key="sk-bench") as server:
         library = generate_library(args.tracks, Path(tmp) / "library.xml")

@@ -35,7 +35,7 @@ def make_library(n: int, path: Path) -> Path:
     try:
         from generate_library import generate_library
     except ImportError:  # a plain library is enough when the realistic generator is absent
-        from tests.libraries import track_xml, write_library
+        from tests.support.libraries import track_xml, write_library
 
         return write_library(path, tracks=[track_xml(i) for i in range(1, n + 1)])
     return generate_library(n, path)
@@ -50,7 +50,7 @@ def bench_startup(runs: int, home: Path) -> list[float]:
         started = time.time()
         done = subprocess.run([sys.executable, "-m", "taggenius_desktop"], env=env, capture_output=True,
                               text=True, timeout=60, cwd=HERE.parent)
-        line = next((l for l in done.stdout.splitlines() if l.startswith("shown-at ")), None)
+        line = next((text for text in done.stdout.splitlines() if text.startswith("shown-at ")), None)
         if line is None:
             raise RuntimeError(f"the app did not report its window (exit {done.returncode}): {done.stderr[-500:]}")
         times.append(float(line.split()[1]) - started)
@@ -248,7 +248,7 @@ def main() -> int:
                TARGETS["job_stall_ms"], "ms"))
     print(_row("  same, 99th percentile gap", stall["p99_gap_ms"], None, "ms"))
     print(_row("  job wall time (submit -> finished seen)", stall["job_s"], None, "s"))
-    print(_row(f"  opening it (read + proposals + estimate)", stall["load_s"], None, "s"))
+    print(_row("  opening it (read + proposals + estimate)", stall["load_s"], None, "s"))
     print(_row("  longest GUI stall while opening it", stall["load_max_gap_ms"], None, "ms"))
     print(_row(f"scroll {scroll['rows']:,} rows, slowest of {scroll['steps']} steps", scroll["max_step_ms"],
                TARGETS["scroll_step_ms"], "ms"))

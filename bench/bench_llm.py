@@ -32,7 +32,7 @@ import openai
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from taggenius_desktop.devtools.fake_openai import FakeOpenAIServer  # noqa: E402
+from tests.support.fake_openai import FakeOpenAIServer  # noqa: E402
 from taggenius_desktop.tagging.llm import LLMConfig, LLMTagger  # noqa: E402
 from taggenius_desktop.tagging.llm.prompt import messages, user_message  # noqa: E402
 from taggenius_desktop.tagging.llm.schema import response_format  # noqa: E402

@@ -66,7 +66,7 @@ MIXES = ["Original Mix", "Extended Mix", "Dub Mix", "Radio Edit", "Remix", "Voca
 
 def generate_tracks(count: int, seed: int) -> list[TrackInfo]:
     rng = random.Random(seed)
-    names, weights = zip(*GENRES)
+    names, weights = zip(*GENRES, strict=True)
     tracks = []
     for i in range(count):
         genre = rng.choices(names, weights)[0]

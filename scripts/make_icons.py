@@ -97,7 +97,7 @@ def ico_bytes(images: list[QImage]) -> bytes:
     payloads = [png_bytes(img) if img.width() >= PNG_IN_ICO_FROM else bmp_icon_bytes(img) for img in images]
     out = struct.pack("<HHH", 0, 1, len(images))
     offset = 6 + 16 * len(images)
-    for img, payload in zip(images, payloads):
+    for img, payload in zip(images, payloads, strict=True):
         side = img.width() if img.width() < 256 else 0  # 0 means 256 in an ICONDIRENTRY
         out += struct.pack("<BBBBHHII", side, side, 0, 0, 1, 32, len(payload), offset)
         offset += len(payload)

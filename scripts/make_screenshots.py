@@ -4,8 +4,8 @@
 
 Runs the real window offscreen (no display needed) in a throw-away data folder, with the
 bundled sample library and the project's fake OpenAI server standing in for OpenAI (no
-key, no network, no cost), and writes main-empty, main-loaded, main-job-running and
-review-table, each as -light.png and -dark.png.
+key, no network, no cost), and writes main-empty, main-loaded, main-job-running,
+main-open-failed, review-table and settings-local-server, each as -light.png and -dark.png.
 """
 
 from __future__ import annotations
@@ -50,35 +50,30 @@ def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(ROOT))
 
     import keyring
-    import keyring.backend
 
-    class MemoryKeyring(keyring.backend.KeyringBackend):
-        priority = 1  # type: ignore[assignment]
-        store: dict = {}
-
-        def get_password(self, service, username):  # noqa: ANN001, ANN201
-            return self.store.get((service, username))
-
-        def set_password(self, service, username, password):  # noqa: ANN001, ANN201
-            self.store[(service, username)] = password
-
-        def delete_password(self, service, username):  # noqa: ANN001, ANN201
-            self.store.pop((service, username), None)
+    from tests.support.keyring import MemoryKeyring
 
     keyring.set_keyring(MemoryKeyring())  # never touch the machine's real keyring
 
     from PySide6.QtCore import Qt
 
     from taggenius_desktop import credentials, paths
-    from taggenius_desktop.devtools.fake_openai import FakeOpenAIServer
-    from taggenius_desktop.gui import tasks
+    from tests.support.fake_openai import FakeOpenAIServer
+    from taggenius_desktop.gui import dialogs, tasks
     from taggenius_desktop.gui.app import create_application
     from taggenius_desktop.gui.main_window import TAB_REVIEW, TAB_TAG, MainWindow
     from taggenius_desktop.gui.review_model import COL_ENERGY, COL_LOCK, COL_PRIMARY
+    from taggenius_desktop.gui.settings_dialog import SettingsDialog
     from taggenius_desktop.gui.theme import ThemeController
     from taggenius_desktop.jobs import JobManager
     from taggenius_desktop.settings import Settings
     from taggenius_desktop.store.jobs_log import Status
+
+    # Nobody answers questions here: use the review's edits, quit without asking.
+    dialogs.ask_use_review_edits = lambda parent, edited, locked: dialogs.USE_EDITS
+    dialogs.ask_quit_with_review_edits = lambda parent, count: True
+    dialogs.ask_quit_with_jobs = lambda parent, count: True
+    dialogs.ask_run_again = lambda parent, name, status: True
 
     app = create_application(["taggenius"])
     controller = ThemeController(app, "light")
@@ -152,9 +147,25 @@ def main(argv: list[str] | None = None) -> int:
             window.grab().save(str(out / f"review-table-{theme}.png"))
             window.tabs.setCurrentIndex(TAB_TAG)
 
+            # A file manager that cannot be reached: said in the window, with the path to copy.
+            record = window.bridge.record(first)
+            window.show_open_failure("No application could open the output file.", record.output_file_path or "")
+            _settle(app)
+            window.grab().save(str(out / f"main-open-failed-{theme}.png"))
+            window.notice.hide()
+
+            # A local server: no OpenAI-key warning.
+            local = ShotSettings(provider="ollama", llm_preset="ollama", model="llama3.1:8b")
+            dialog = SettingsDialog(local, window)
+            dialog.show()
+            _settle(app)
+            dialog.grab().save(str(out / f"settings-local-server-{theme}.png"))
+            dialog.close()
+            dialog.deleteLater()
+
             tasks.wait_for_tasks(10_000)
-            window.shutdown()
             window.close()
+            window.shutdown()
             window.deleteLater()
             _settle(app, 0.2)
     credentials.delete_api_key()

@@ -1,8 +1,13 @@
-"""The OpenAI API key: kept in the OS keyring, never in settings, logs, the DB or outputs.
+"""The API keys: kept in the OS keyring, never in settings, logs, the DB or outputs.
 
-Lookup order: the OS keyring (service "Tag Genius", user "openai_api_key"), then a key
-entered this session (used when the keyring cannot store it), then the ``OPENAI_API_KEY``
-environment variable. Headless Linux often has no keyring backend at all: every keyring
+Lookup order of the OpenAI key: the OS keyring (service "Tag Genius", user
+"openai_api_key"), then a key entered this session (used when the keyring cannot store
+it), then the ``OPENAI_API_KEY`` environment variable.
+
+Which key goes where is decided by :func:`api_key_for` alone: the OpenAI key only to the
+``openai`` provider; an OpenAI-compatible server only its own key (the
+``TAGGENIUS_SERVER_API_KEY`` environment variable, or the keyring entry saved for that
+server's address), else none. Headless Linux often has no keyring backend at all: every keyring
 call is guarded and the fallback is reported in a :class:`KeyStatus` the GUI can show.
 """
 
@@ -18,11 +23,16 @@ from enum import Enum
 import keyring
 import keyring.errors
 
+from .tagging.choice import NO_OPENAI_KEY
+
 log = logging.getLogger(__name__)
 
 SERVICE_NAME = "Tag Genius"
 KEY_USERNAME = "openai_api_key"
 ENV_VAR = "OPENAI_API_KEY"
+#: A key for an OpenAI-compatible server (a local server with auth, a proxy): never the OpenAI key.
+SERVER_KEY_ENV_VAR = "TAGGENIUS_SERVER_API_KEY"
+SERVER_KEY_USERNAME_PREFIX = "server_api_key "
 
 _lock = threading.Lock()
 _session_key: str | None = None
@@ -93,7 +103,7 @@ def key_status() -> KeyStatus:
         return KeyStatus(KeySource.ENVIRONMENT, available,
                          no_keyring + f"The API key is read from the {ENV_VAR} environment variable.", mask_key(env))
     return KeyStatus(KeySource.NONE, available,
-                     no_keyring + "No OpenAI API key is set." +
+                     no_keyring + NO_OPENAI_KEY +
                      ("" if available else f" Enter one for this session or set {ENV_VAR}."))
 
 
@@ -144,3 +154,59 @@ def redact(text: str, key: str | None = None) -> str:
             text = text.replace(key[:12], "[redacted]").replace(key[-8:], "[redacted]")
     text = _KEY_LIKE.sub("[redacted]", text)
     return _MASKED.sub("[redacted]", text)
+
+
+def _server_entry(base_url: str) -> str:
+    """The keyring user name of one server's key: scheme, host and port, so a key saved
+    for one server is never offered to another (and ``/v1`` vs ``/v1/`` is the same one)."""
+    from urllib.parse import urlparse
+
+    parts = urlparse(base_url.strip())
+    port = f":{parts.port}" if parts.port else ""
+    return f"{SERVER_KEY_USERNAME_PREFIX}{parts.scheme.lower()}://{(parts.hostname or '').lower()}{port}"
+
+
+def get_server_api_key(base_url: str | None) -> str | None:
+    """The key for the OpenAI-compatible server at ``base_url``: the environment variable
+    (the user's choice for this run), else the keyring entry saved for that server."""
+    env = os.environ.get(SERVER_KEY_ENV_VAR)
+    if env:
+        return env
+    if not base_url:
+        return None
+    try:
+        return keyring.get_password(SERVICE_NAME, _server_entry(base_url)) or None
+    except Exception as exc:  # noqa: BLE001 - third-party backends raise anything
+        log.info("keyring unavailable for the server key: %s", type(exc).__name__)
+        return None
+
+
+def set_server_api_key(base_url: str, key: str) -> None:
+    """Save a key for one OpenAI-compatible server (raises when the keyring refuses)."""
+    key = key.strip()
+    if not key:
+        raise ValueError("the server key is empty")
+    keyring.set_password(SERVICE_NAME, _server_entry(base_url), key)
+
+
+def delete_server_api_key(base_url: str) -> None:
+    try:
+        keyring.delete_password(SERVICE_NAME, _server_entry(base_url))
+    except keyring.errors.PasswordDeleteError:
+        pass  # nothing stored
+    except Exception as exc:  # noqa: BLE001
+        log.info("keyring delete failed: %s", type(exc).__name__)
+
+
+def api_key_for(provider: str, base_url: str | None) -> str | None:
+    """The key a job with this provider may send, or None. The one rule for CLI and GUI.
+
+    The OpenAI key goes only to the ``openai`` provider, which the user chose explicitly
+    (or which runs with no base URL): whatever listens at another address must never
+    receive it. ``openai-compatible`` gets only a key of its own; ``offline`` none.
+    """
+    if provider == "openai":
+        return get_api_key()
+    if provider == "openai-compatible":
+        return get_server_api_key(base_url)
+    return None

@@ -12,6 +12,7 @@ import logging
 import logging.handlers
 import os
 import re
+import sys
 
 from . import paths
 
@@ -47,12 +48,50 @@ def log_file(role: str) -> str:
     return str(paths.log_dir() / f"taggenius-{role}.log")
 
 
+def _say_logging_is_off(path: str, error: BaseException | None) -> None:
+    # stderr is None in a windowed build; then there is nobody to tell.
+    if sys.stderr is not None:
+        reason = f" ({error.strerror or error})" if isinstance(error, OSError) else ""
+        try:
+            print(f"taggenius: cannot write the log {path}{reason}; logging is off for this run.", file=sys.stderr)
+        except (OSError, ValueError):
+            pass
+
+
+class QuietFileHandler(logging.handlers.RotatingFileHandler):
+    """A rotating log file that, when it cannot be written (full disk, read-only folder),
+    drops records quietly instead of printing a ``--- Logging error ---`` traceback for
+    every one, and says once on stderr that logging is off."""
+
+    failed = False
+
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 - logging's name
+        if self.failed:
+            return
+        self.failed = True
+        _say_logging_is_off(self.baseFilename, sys.exc_info()[1])
+        try:
+            self.close()
+        except OSError:
+            pass
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if not self.failed:
+            super().emit(record)
+
+
 def setup_logging(role: str, level: int = logging.INFO) -> None:
     """Send this process's logs to ``logs/taggenius-<role>.log`` (rotated, redacted)."""
     root = logging.getLogger()
     if any(getattr(h, "_taggenius", False) for h in root.handlers):
         return
-    handler = logging.handlers.RotatingFileHandler(log_file(role), maxBytes=2_000_000, backupCount=3, encoding="utf-8")
+    path = "logs"
+    try:
+        path = log_file(role)
+        handler: logging.Handler = QuietFileHandler(path, maxBytes=2_000_000, backupCount=3, encoding="utf-8")
+    except OSError as error:
+        _say_logging_is_off(path, error)
+        handler = logging.NullHandler()
     handler._taggenius = True  # type: ignore[attr-defined]
     handler.setFormatter(logging.Formatter("%(asctime)s %(process)d %(name)s %(levelname)s %(message)s"))
     handler.addFilter(RedactingFilter())
@@ -66,7 +105,11 @@ def setup_logging(role: str, level: int = logging.INFO) -> None:
 def recent_lines(count: int = 50) -> list[str]:
     """The newest lines of every log (for "Copy diagnostics"), redacted again."""
     lines: list[str] = []
-    for path in sorted(paths.log_dir().glob("taggenius-*.log")):
+    try:
+        folder = paths.log_dir()
+    except OSError:  # no log folder: nothing was logged
+        return []
+    for path in sorted(folder.glob("taggenius-*.log")):
         try:
             with open(path, encoding="utf-8", errors="replace") as handle:
                 lines.extend(f"{path.name}: {line.rstrip()}" for line in handle.readlines()[-count:])

@@ -7,12 +7,13 @@ import. In a throwaway data folder (``TAGGENIUS_HOME``), it
 1. finds the bundled resources and parses the sample library;
 2. runs a tag job through the real worker pool (two spawned processes) with the offline
    tagger, and reads the output back;
-3. runs a job with the OpenAI provider against an in-process fake OpenAI server on
+3. runs a job with the OpenAI provider against an in-process loopback responder on
    127.0.0.1 (real ``openai`` client and HTTP stack; the API key travels to the worker);
-4. reports the keyring backend the build found (a frozen macOS/Windows build that found
+4. encodes, decodes and analyses an MP3 and a FLAC in an analysis process (audio energy);
+5. reports the keyring backend the build found (a frozen macOS/Windows build that found
    none has lost its backends);
-5. loads Qt's libraries and checks the platform and SVG plugins are present (no window);
-6. checks no worker process is left running.
+6. loads Qt's libraries and checks the platform and SVG plugins are present (no window);
+7. checks no worker process is left running.
 
 It prints one PASS/FAIL/INFO line per check and returns non-zero when any check failed.
 Windowed Windows builds have no stdout: the report also goes to the file named by
@@ -47,8 +48,6 @@ WORKERS = 2
 JOB_TIMEOUT_S = 120.0
 FAKE_API_KEY = "sk-selftest"
 FAKE_MODEL = "gpt-4o-mini"
-#: Start of the Tag Genius block the writer puts in Comments (see writeback.block).
-TAG_BLOCK_MARK = "/* E: "
 
 PASS, FAIL, INFO = "PASS", "FAIL", "INFO"
 
@@ -142,6 +141,7 @@ def _run_tag_job(spec: JobSpec) -> JobRecord:
 def _check_output(record: JobRecord, source: Path, output: Path) -> str:
     """The job completed and its output round-trips: same tracks, tags written."""
     from .store.jobs_log import Status
+    from .writeback.block import parse_block
     from .writeback.options import COLOUR_RED, WriteOptions
 
     _expect(record.status == Status.COMPLETED, f"job ended {record.status}: {record.error or 'no error recorded'}")
@@ -165,9 +165,9 @@ def _check_output(record: JobRecord, source: Path, output: Path) -> str:
     protect_red = WriteOptions().protect_red
     protected = {i for i, row in enumerate(before) if protect_red and row.get("Colour") == COLOUR_RED}
     eligible = [i for i in range(len(before)) if i not in protected]
-    tagged = [i for i in eligible if TAG_BLOCK_MARK in after[i].get("Comments", "")]
+    tagged = [i for i in eligible if parse_block(after[i].get("Comments")) is not None]
     _expect(
-        tagged and len(tagged) >= len(eligible) - record.skipped,
+        bool(tagged) and len(tagged) >= len(eligible) - record.skipped,
         f"only {len(tagged)} of {len(eligible)} tracks carry a Tag Genius block ({record.skipped} skipped)",
     )
     genreless = [after[i].get("TrackID", "?") for i in tagged if not after[i].get("Genre", "").strip()]
@@ -183,24 +183,26 @@ def _check_output(record: JobRecord, source: Path, output: Path) -> str:
 
 def check_offline_job(sample: Path, out_dir: Path) -> str:
     from .jobs import build_tag_job
+    from .tagging.choice import Provider
 
     output = out_dir / "sample_offline.xml"
-    spec = build_tag_job(sample, output_path=output, level="recommended", provider="offline")
+    spec = build_tag_job(sample, output_path=output, level="recommended", provider=Provider.OFFLINE.value)
     record = _run_tag_job(spec)
     return f"{WORKERS} workers: " + _check_output(record, sample, output)
 
 
 def check_openai_job(sample: Path, out_dir: Path) -> str:
-    from .devtools.fake_openai import FakeOpenAIServer
     from .jobs import build_tag_job
+    from .selftest_server import LoopbackResponder
+    from .tagging.choice import Provider
 
     output = out_dir / "sample_openai.xml"
-    with FakeOpenAIServer(api_key=FAKE_API_KEY) as server:
+    with LoopbackResponder(api_key=FAKE_API_KEY, models=(FAKE_MODEL,)) as server:
         spec = build_tag_job(
             sample,
             output_path=output,
             level="recommended",
-            provider="openai",
+            provider=Provider.OPENAI.value,
             model=FAKE_MODEL,
             base_url=server.base_url,
             api_key=FAKE_API_KEY,
@@ -211,8 +213,8 @@ def check_openai_job(sample: Path, out_dir: Path) -> str:
         requests = server.request_count
         statuses = dict(server.status_counts)
     detail = _check_output(record, sample, output)
-    _expect(requests > 0, "the job completed without a request to the fake OpenAI server")
-    _expect(statuses.get(401, 0) == 0, "the fake server refused the API key (it did not reach the worker)")
+    _expect(requests > 0, "the job completed without a request to the loopback responder")
+    _expect(statuses.get(401, 0) == 0, "the loopback responder refused the API key (it did not reach the worker)")
     return f"{requests} requests to {base_url}: {detail}"
 
 
@@ -225,7 +227,7 @@ def check_keyring() -> tuple[str, str]:
     # keyring discovers its backends through entry points: without the copied package
     # metadata a frozen build silently falls back to "no keyring" on every OS.
     registered = sorted(ep.name for ep in entry_points(group="keyring.backends"))
-    _expect(registered, "no keyring backends registered (keyring's package metadata is missing)")
+    _expect(bool(registered), "no keyring backends registered (keyring's package metadata is missing)")
     backend = keyring.get_keyring()
     name = f"{type(backend).__module__}.{type(backend).__qualname__}"
     priority = getattr(backend, "priority", "?")
@@ -326,7 +328,7 @@ def main() -> int:
     # Before anything opens the database: everything this run writes lands in ``home``
     # (workers inherit the environment when spawned).
     os.environ["TAGGENIUS_HOME"] = str(home)
-    # A system proxy must not intercept requests to the local fake server.
+    # A system proxy must not intercept requests to the loopback responder.
     for name in ("NO_PROXY", "no_proxy"):
         hosts = [h for h in (os.environ.get(name) or "").split(",") if h]
         os.environ[name] = ",".join(hosts + ["127.0.0.1", "localhost"])
@@ -355,6 +357,9 @@ def main() -> int:
         if report.run("sample library", copy_sample):
             report.run("offline job", lambda: check_offline_job(sample, outputs))
             report.run("openai job", lambda: check_openai_job(sample, outputs))
+        from .audio.selfcheck import check_audio
+
+        report.run("audio", check_audio)
         report.run("keyring", check_keyring)
         report.run("qt", check_qt)
         report.run("processes", check_no_orphans)

@@ -5,6 +5,12 @@ redirects it for tests and portable use). Loading never fails: a missing file gi
 defaults; a corrupt file is kept aside as ``settings.json.corrupt`` and the defaults are
 used; a value of the wrong type falls back to that field's default without losing the
 others. The API key is NOT a setting: it lives in the OS keyring (see ``credentials``).
+
+Versions migrate like the database's: ``MIGRATIONS[n]`` turns a version n-1 file's data
+into version n's, and every step up to :data:`SCHEMA_VERSION` runs in order on load (the
+old file is kept as ``settings.json.v<old>`` until then). A file written by a newer
+version is read for what this one knows and saved back with its version and every key
+this version does not know, so going back to the newer app loses nothing.
 """
 
 from __future__ import annotations
@@ -13,34 +19,42 @@ import json
 import logging
 import os
 import tempfile
+import shutil
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from . import paths
+from .tagging.choice import Provider
+from .vocabulary.profile import Level
+from .writeback.options import WriteMode, WriteOptions
 
 log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
+#: version n -> the function turning a version n-1 file's data into version n's
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
 MAX_RECENT_FILES = 10
 
+#: The settings' ``provider`` value for the offline tagger (the others are presets).
+OFFLINE = Provider.OFFLINE.value
 #: Provider presets the settings dialog offers: preset -> (job provider, default base URL).
 PROVIDER_PRESETS: dict[str, tuple[str, str]] = {
-    "openai": ("openai", ""),
-    "ollama": ("openai-compatible", "http://localhost:11434/v1"),
-    "lm-studio": ("openai-compatible", "http://localhost:1234/v1"),
-    "custom": ("openai-compatible", ""),
+    "openai": (Provider.OPENAI.value, ""),
+    "ollama": (Provider.COMPATIBLE.value, "http://localhost:11434/v1"),
+    "lm-studio": (Provider.COMPATIBLE.value, "http://localhost:1234/v1"),
+    "custom": (Provider.COMPATIBLE.value, ""),
 }
-LEVELS = ("essential", "recommended", "detailed")
-WRITE_MODES = ("replace", "fill_if_empty", "keep")
-WRITE_FIELDS = ("genre", "comments", "colour", "rating", "grouping")
+LEVELS = tuple(level.value for level in Level)
+WRITE_MODES = tuple(mode.value for mode in WriteMode)
+_DEFAULT_OPTIONS = WriteOptions()
+WRITE_FIELDS = tuple(f.name for f in fields(WriteOptions) if isinstance(getattr(_DEFAULT_OPTIONS, f.name), WriteMode))
 THEMES = ("system", "light", "dark")
 
 
 def _default_modes() -> dict[str, str]:
-    # Mirrors writeback.WriteOptions' defaults: never overwrite what the DJ set by hand.
-    return {"genre": "replace", "comments": "replace", "colour": "fill_if_empty",
-            "rating": "fill_if_empty", "grouping": "keep"}
+    # writeback.WriteOptions' defaults: never overwrite what the DJ set by hand.
+    return {name: _DEFAULT_OPTIONS.mode(name).value for name in WRITE_FIELDS}
 
 
 @dataclass
@@ -48,9 +62,9 @@ class Settings:
     schema_version: int = SCHEMA_VERSION
     #: newest first; absolute paths
     recent_files: list[str] = field(default_factory=list)
-    level: str = "recommended"
-    #: "offline" or one of PROVIDER_PRESETS ("openai", "ollama", "lm-studio", "custom")
-    provider: str = "offline"
+    level: str = Level.RECOMMENDED.value
+    #: OFFLINE or one of PROVIDER_PRESETS ("openai", "ollama", "lm-studio", "custom")
+    provider: str = OFFLINE
     #: the last online preset chosen in Settings (what "AI" means in the job panel)
     llm_preset: str = "openai"
     model: str = ""
@@ -74,18 +88,20 @@ class Settings:
     #: QMainWindow.saveGeometry() / saveState(), base64 (opaque to the core)
     window_geometry: str = ""
     window_state: str = ""
+    #: what a newer version wrote that this one does not know: saved back untouched
+    preserved: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     # -- derived values -----------------------------------------------------------------
     @property
     def job_provider(self) -> str:
-        """The provider name a job spec takes: offline, openai or openai-compatible."""
-        if self.provider == "offline":
-            return "offline"
+        """The provider name a job spec takes (a ``tagging.choice.Provider`` value)."""
+        if self.provider == OFFLINE:
+            return OFFLINE
         return PROVIDER_PRESETS.get(self.provider, PROVIDER_PRESETS["openai"])[0]
 
     @property
     def effective_base_url(self) -> str | None:
-        if self.provider in ("offline", "openai"):
+        if self.provider in (OFFLINE, "openai"):
             return None
         if self.provider == "custom":
             return self.base_url.strip() or None
@@ -112,7 +128,8 @@ class Settings:
         self.recent_files = [text, *[p for p in self.recent_files if p != text]][:MAX_RECENT_FILES]
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        return {**data.pop("preserved"), **data}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "Settings":
@@ -120,7 +137,7 @@ class Settings:
         defaults = cls()
         values: dict[str, Any] = {}
         for spec in fields(cls):
-            if spec.name not in data or spec.name == "schema_version":
+            if spec.name not in data or spec.name in ("schema_version", "preserved"):
                 continue
             value = _coerce(data[spec.name], getattr(defaults, spec.name))
             if value is _INVALID:
@@ -136,7 +153,7 @@ class Settings:
         defaults = Settings()
         if self.level not in LEVELS:
             self.level = defaults.level
-        if self.provider != "offline" and self.provider not in PROVIDER_PRESETS:
+        if self.provider != OFFLINE and self.provider not in PROVIDER_PRESETS:
             self.provider = defaults.provider
         if self.llm_preset not in PROVIDER_PRESETS:
             self.llm_preset = defaults.llm_preset
@@ -207,10 +224,32 @@ def load_settings(path: Path | str | None = None) -> Settings:
         except OSError:
             pass
         return Settings()
-    version = data.get("schema_version", SCHEMA_VERSION)
-    if isinstance(version, int) and version > SCHEMA_VERSION:
+    version = data.get("schema_version", 1)
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        version = 1  # files from before versioning, or a hand-edited version: the first format
+    if version != SCHEMA_VERSION:
+        _keep_aside(target, version)
+    if version > SCHEMA_VERSION:
         log.warning("settings were written by a newer version (schema %s); reading what is known", version)
+        settings = Settings.from_dict(data)
+        known = {f.name for f in fields(Settings)}
+        settings.preserved = {k: v for k, v in data.items() if k not in known}
+        settings.schema_version = version
+        return settings
+    for step in range(version + 1, SCHEMA_VERSION + 1):
+        data = MIGRATIONS[step](dict(data))
     return Settings.from_dict(data)
+
+
+def _keep_aside(target: Path, version: int) -> None:
+    """A copy of a file of another version, once, before anything is saved over it."""
+    backup = target.with_name(f"{target.name}.v{version}")
+    if backup.exists():
+        return
+    try:
+        shutil.copy2(target, backup)
+    except OSError as exc:
+        log.warning("cannot keep a copy of the settings of schema %s (%s)", version, exc)
 
 
 def save_settings(settings: Settings, path: Path | str | None = None) -> None:
@@ -218,7 +257,8 @@ def save_settings(settings: Settings, path: Path | str | None = None) -> None:
     target = Path(path) if path is not None else paths.settings_path()
     target.parent.mkdir(parents=True, exist_ok=True)
     data = settings.to_dict()
-    data["schema_version"] = SCHEMA_VERSION
+    # A newer version's file keeps its version (and, through ``preserved``, its keys).
+    data["schema_version"] = max(SCHEMA_VERSION, settings.schema_version)
     fd, temp = tempfile.mkstemp(prefix=".settings-", suffix=".json", dir=target.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:

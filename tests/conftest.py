@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any, Callable, Iterator
 
 import pytest
+
+from tests.support.fake_openai import FakeOpenAIServer
+from tests.support.keyring import MemoryKeyring, installed
 
 # Before anything imports Qt: no screen here, and tests must never need one.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-SHARED_FIXTURES = PROJECT_ROOT.parent / "shared" / "fixtures" / "rekordbox"
+# Next to the checkout by default; TAGGENIUS_FIXTURES points elsewhere (a git worktree).
+SHARED_FIXTURES = Path(os.environ.get("TAGGENIUS_FIXTURES") or PROJECT_ROOT.parent / "shared" / "fixtures" / "rekordbox")
 
 
 @pytest.fixture(autouse=True)
@@ -21,6 +26,38 @@ def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
     monkeypatch.setenv("TAGGENIUS_HOME", str(home))
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     return home
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    """An empty in-memory keyring for the test; the previous backend comes back after it."""
+    yield from installed(MemoryKeyring())  # type: ignore[misc]
+
+
+@pytest.fixture
+def fake_openai() -> Iterator[Callable[..., FakeOpenAIServer]]:
+    """``server = fake_openai(**faults)``: a started fault-injecting OpenAI server on
+    127.0.0.1 (see tests/support/fake_openai.py), stopped when the test ends."""
+    servers: list[FakeOpenAIServer] = []
+
+    def start(**faults: Any) -> FakeOpenAIServer:
+        server = FakeOpenAIServer(**faults).start()
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture
+def clean_caches() -> Iterator[None]:
+    """The core's module-level memos empty before and after the test."""
+    from taggenius_desktop.caches import reset_caches
+
+    reset_caches()
+    yield
+    reset_caches()
 
 
 def _fixture_files(subdir: str | None = None) -> list[Path]:

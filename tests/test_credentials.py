@@ -9,6 +9,7 @@ import pytest
 from keyring.backends import fail
 
 from taggenius_desktop import credentials
+from tests.support.keyring import MemoryKeyring
 from taggenius_desktop.credentials import (
     KEY_USERNAME,
     SERVICE_NAME,
@@ -22,25 +23,6 @@ from taggenius_desktop.credentials import (
 )
 
 KEY = "sk-proj-abcdefghijklmnopqrstuvwxyz0123456789WXYZ"
-
-
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.store.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.store[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if (service, username) not in self.store:
-            raise keyring.errors.PasswordDeleteError("not stored")
-        del self.store[(service, username)]
 
 
 class LockedKeyring(MemoryKeyring):
@@ -69,7 +51,7 @@ def memory() -> MemoryKeyring:
 
 def test_key_is_stored_in_the_keyring_under_the_app_service(memory):
     status = set_api_key(f"  {KEY}\n")
-    assert memory.store == {(SERVICE_NAME, KEY_USERNAME): KEY}
+    assert memory.passwords == {(SERVICE_NAME, KEY_USERNAME): KEY}
     assert status.source is KeySource.KEYRING and status.keyring_available and status.has_key
     assert status.masked == "sk-…WXYZ" and KEY not in status.message and KEY not in repr(status)
     assert get_api_key() == KEY
@@ -86,7 +68,7 @@ def test_keyring_wins_over_the_environment_which_is_the_fallback(memory, monkeyp
 def test_delete_forgets_the_key_but_reports_the_environment_variable(memory, monkeypatch):
     set_api_key(KEY)
     status = delete_api_key()
-    assert memory.store == {} and status.source is KeySource.NONE and get_api_key() is None
+    assert memory.passwords == {} and status.source is KeySource.NONE and get_api_key() is None
     assert delete_api_key().source is KeySource.NONE  # deleting twice is fine
     monkeypatch.setenv("OPENAI_API_KEY", "sk-from-env-0000000000000")
     assert delete_api_key().source is KeySource.ENVIRONMENT
@@ -108,7 +90,7 @@ def test_without_a_usable_keyring_the_key_is_kept_for_the_session_visibly(backen
 def test_empty_key_is_refused(memory):
     with pytest.raises(ValueError):
         set_api_key("   ")
-    assert memory.store == {}
+    assert memory.passwords == {}
 
 
 def test_redact_removes_the_key_its_fragments_and_key_shapes():

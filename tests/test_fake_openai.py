@@ -7,7 +7,7 @@ import json
 import openai
 import pytest
 
-from taggenius_desktop.devtools.fake_openai import FakeOpenAIServer, format_duration, plausible_tags
+from tests.support.fake_openai import FakeOpenAIServer, format_duration, plausible_tags
 from taggenius_desktop.tagging.llm.prompt import messages, user_message
 from taggenius_desktop.tagging.llm.schema import response_format
 from taggenius_desktop.vocabulary import load_vocabulary
@@ -37,12 +37,12 @@ TRACKS = [
 ]
 
 
-def test_chat_completion_shape_and_schema_valid_tags(vocab):
-    with FakeOpenAIServer(api_key=KEY) as server:
-        client = _client(server)
-        reply = client.chat.completions.create(**_request(vocab, TRACKS))
-        again = client.chat.completions.create(**_request(vocab, TRACKS))
-        client.close()
+def test_chat_completion_shape_and_schema_valid_tags(vocab, fake_openai):
+    server = fake_openai(api_key=KEY)
+    client = _client(server)
+    reply = client.chat.completions.create(**_request(vocab, TRACKS))
+    again = client.chat.completions.create(**_request(vocab, TRACKS))
+    client.close()
     assert reply.object == "chat.completion" and reply.model == "gpt-4o-mini"
     assert reply.choices[0].finish_reason == "stop" and reply.choices[0].message.role == "assistant"
     assert reply.usage.prompt_tokens > 0 and reply.usage.completion_tokens > 0
@@ -63,35 +63,35 @@ def test_chat_completion_shape_and_schema_valid_tags(vocab):
     assert server.request_count == 2 and server.requests_for("Spastik", "Plastikman") == 2
 
 
-def test_models_list_and_unknown_model_404(vocab):
-    with FakeOpenAIServer(models=["gpt-4o-mini", "llama3.1:8b"]) as server:
-        client = _client(server)
-        assert [m.id for m in client.models.list()] == ["gpt-4o-mini", "llama3.1:8b"]
-        with pytest.raises(openai.NotFoundError) as caught:
-            client.chat.completions.create(**{**_request(vocab, TRACKS), "model": "gpt-9"})
-        client.close()
+def test_models_list_and_unknown_model_404(vocab, fake_openai):
+    server = fake_openai(models=["gpt-4o-mini", "llama3.1:8b"])
+    client = _client(server)
+    assert [m.id for m in client.models.list()] == ["gpt-4o-mini", "llama3.1:8b"]
+    with pytest.raises(openai.NotFoundError) as caught:
+        client.chat.completions.create(**{**_request(vocab, TRACKS), "model": "gpt-9"})
+    client.close()
     assert caught.value.code == "model_not_found"
 
 
-def test_wrong_key_gets_401_that_echoes_part_of_the_key(vocab):
+def test_wrong_key_gets_401_that_echoes_part_of_the_key(vocab, fake_openai):
     wrong = "sk-wrong-0123456789abcdefghij"
-    with FakeOpenAIServer(api_key=KEY) as server:
-        client = _client(server, key=wrong)
-        with pytest.raises(openai.AuthenticationError) as caught:
-            client.chat.completions.create(**_request(vocab, TRACKS))
-        client.close()
+    server = fake_openai(api_key=KEY)
+    client = _client(server, key=wrong)
+    with pytest.raises(openai.AuthenticationError) as caught:
+        client.chat.completions.create(**_request(vocab, TRACKS))
+    client.close()
     # Exactly why the app must redact: the SDK's message carries a fragment of the key.
     assert wrong[-4:] in str(caught.value) and caught.value.code == "invalid_api_key"
 
 
-def test_rpm_limit_answers_real_429_with_headers(vocab):
-    with FakeOpenAIServer(rpm_limit=2) as server:
-        client = _client(server)
-        first = client.chat.completions.with_raw_response.create(**_request(vocab, TRACKS[:1]))
+def test_rpm_limit_answers_real_429_with_headers(vocab, fake_openai):
+    server = fake_openai(rpm_limit=2)
+    client = _client(server)
+    first = client.chat.completions.with_raw_response.create(**_request(vocab, TRACKS[:1]))
+    client.chat.completions.create(**_request(vocab, TRACKS[:1]))
+    with pytest.raises(openai.RateLimitError) as caught:
         client.chat.completions.create(**_request(vocab, TRACKS[:1]))
-        with pytest.raises(openai.RateLimitError) as caught:
-            client.chat.completions.create(**_request(vocab, TRACKS[:1]))
-        client.close()
+    client.close()
     assert first.headers["x-ratelimit-limit-requests"] == "2"
     assert first.headers["x-ratelimit-remaining-requests"] == "1"
     error = caught.value
@@ -101,46 +101,46 @@ def test_rpm_limit_answers_real_429_with_headers(vocab):
     assert server.status_counts[429] == 1
 
 
-def test_tpm_limit_counts_tokens(vocab):
-    with FakeOpenAIServer(tpm_limit=3000) as server:
-        client = _client(server)
-        with pytest.raises(openai.RateLimitError) as caught:
-            for _ in range(10):
-                client.chat.completions.create(**_request(vocab, TRACKS))
-        client.close()
+def test_tpm_limit_counts_tokens(vocab, fake_openai):
+    server = fake_openai(tpm_limit=3000)
+    client = _client(server)
+    with pytest.raises(openai.RateLimitError) as caught:
+        for _ in range(10):
+            client.chat.completions.create(**_request(vocab, TRACKS))
+    client.close()
     assert "tokens per min" in caught.value.message
     assert 0 < server.tokens_charged <= 3000
 
 
-def test_scripted_faults_and_counters(vocab):
-    with FakeOpenAIServer(script=[500, 429, "malformed", "length", "quota", "context"]) as server:
-        client = _client(server)
-        with pytest.raises(openai.InternalServerError):
-            client.chat.completions.create(**_request(vocab, TRACKS))
-        with pytest.raises(openai.RateLimitError):
-            client.chat.completions.create(**_request(vocab, TRACKS))
-        malformed = client.chat.completions.create(**_request(vocab, TRACKS))
-        with pytest.raises(ValueError):
-            json.loads(malformed.choices[0].message.content)
-        cut = client.chat.completions.create(**_request(vocab, TRACKS))
-        assert cut.choices[0].finish_reason == "length"
-        with pytest.raises(openai.RateLimitError) as quota:
-            client.chat.completions.create(**_request(vocab, TRACKS))
-        assert quota.value.code == "insufficient_quota"
-        with pytest.raises(openai.BadRequestError) as context:
-            client.chat.completions.create(**_request(vocab, TRACKS))
-        assert context.value.code == "context_length_exceeded"
-        client.close()
+def test_scripted_faults_and_counters(vocab, fake_openai):
+    server = fake_openai(script=[500, 429, "malformed", "length", "quota", "context"])
+    client = _client(server)
+    with pytest.raises(openai.InternalServerError):
+        client.chat.completions.create(**_request(vocab, TRACKS))
+    with pytest.raises(openai.RateLimitError):
+        client.chat.completions.create(**_request(vocab, TRACKS))
+    malformed = client.chat.completions.create(**_request(vocab, TRACKS))
+    with pytest.raises(ValueError):
+        json.loads(malformed.choices[0].message.content)
+    cut = client.chat.completions.create(**_request(vocab, TRACKS))
+    assert cut.choices[0].finish_reason == "length"
+    with pytest.raises(openai.RateLimitError) as quota:
+        client.chat.completions.create(**_request(vocab, TRACKS))
+    assert quota.value.code == "insufficient_quota"
+    with pytest.raises(openai.BadRequestError) as context:
+        client.chat.completions.create(**_request(vocab, TRACKS))
+    assert context.value.code == "context_length_exceeded"
+    client.close()
     assert server.request_count == 6
     assert server.error_track_requests == 4 * len(TRACKS)
 
 
-def test_title_faults_drop_and_duplicate(vocab):
-    with FakeOpenAIServer(title_faults={"Spastik": "drop:1", "Untitled": "duplicate"}) as server:
-        client = _client(server)
-        first = json.loads(client.chat.completions.create(**_request(vocab, TRACKS)).choices[0].message.content)
-        second = json.loads(client.chat.completions.create(**_request(vocab, TRACKS)).choices[0].message.content)
-        client.close()
+def test_title_faults_drop_and_duplicate(vocab, fake_openai):
+    server = fake_openai(title_faults={"Spastik": "drop:1", "Untitled": "duplicate"})
+    client = _client(server)
+    first = json.loads(client.chat.completions.create(**_request(vocab, TRACKS)).choices[0].message.content)
+    second = json.loads(client.chat.completions.create(**_request(vocab, TRACKS)).choices[0].message.content)
+    client.close()
     assert [i["id"] for i in first["tracks"]] == ["1", "3", "3"]  # dropped once, duplicated always
     assert [i["id"] for i in second["tracks"]] == ["1", "2", "3", "3"]
 

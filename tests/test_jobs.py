@@ -12,13 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from taggenius_desktop.devtools.fake_openai import FakeOpenAIServer
+from tests.support.fake_openai import FakeOpenAIServer
 from taggenius_desktop.jobs import JobManager, build_split_job, build_tag_job
 from taggenius_desktop.library import read_library
 from taggenius_desktop.store import connect, jobs_log
 from taggenius_desktop.store.jobs_log import Status
+from taggenius_desktop.writeback.plan import NOTE_UNSURE
 from tests.conftest import PROJECT_ROOT
-from tests.libraries import write_library
+from tests.support.libraries import write_library
 
 FAKE_MODEL = "gpt-4o-mini"
 
@@ -43,9 +44,11 @@ def test_offline_job_through_the_pool(tmp_path):
     assert record.output_file_path == str(tmp_path / "lib_tagged.xml")
     assert record.worker_pid and record.worker_pid != os.getpid()
     result = json.loads(record.result_data)
-    assert result["tracks_changed"] == 20
+    # every tenth track has no genre: tagged from the tempo alone, a guess, left as it was
+    assert result["tracks_changed"] == 18
+    assert result["notes"] == {NOTE_UNSURE: 2}
     tagged = read_library(record.output_file_path)
-    assert all(t.attrs["Genre"] for t in tagged.tracks)
+    assert sum(1 for t in tagged.tracks if t.attrs["Genre"]) == 18
 
 
 def test_three_concurrent_jobs_lose_nothing(tmp_path):
@@ -53,7 +56,7 @@ def test_three_concurrent_jobs_lose_nothing(tmp_path):
     with JobManager(workers=2) as manager:
         ids = [manager.submit(build_tag_job(lib)) for lib in libraries]
         records = [manager.wait(job_id, timeout=120) for job_id in ids]
-    for lib, record in zip(libraries, records):
+    for lib, record in zip(libraries, records, strict=True):
         assert record.status == Status.COMPLETED, record.error
         assert record.tracks_done == record.tracks_total == len(read_library(lib).tracks)
         assert len(read_library(record.output_file_path).tracks) == record.tracks_total
@@ -115,6 +118,7 @@ def _tag_command(library: Path, output: Path, base_url: str) -> list[str]:
             "--batch-size", "2", "--concurrency", "1"]
 
 
+@pytest.mark.slow
 def test_sigkill_half_way_then_resume_gives_the_same_bytes(tmp_path, monkeypatch):
     library = write_library(tmp_path / "lib.xml", n=30)
     reference = tmp_path / "reference.xml"
@@ -158,6 +162,7 @@ def test_sigkill_half_way_then_resume_gives_the_same_bytes(tmp_path, monkeypatch
     assert resumed_output.read_bytes() == reference.read_bytes()
 
 
+@pytest.mark.slow
 def test_progress_is_visible_while_running(tmp_path):
     library = write_library(tmp_path / "lib.xml", n=20)
     with FakeOpenAIServer(latency_per_request=0.3) as server:
@@ -185,6 +190,7 @@ def _files_under(folder: Path) -> list[Path]:
     return [p for p in folder.rglob("*") if p.is_file()]
 
 
+@pytest.mark.slow
 def test_llm_job_caches_results_and_never_leaks_the_key(tmp_path, isolated_home):
     library = write_library(tmp_path / "lib.xml", n=25)
     with FakeOpenAIServer(api_key=SECRET_KEY) as server:
@@ -229,6 +235,7 @@ def test_rejected_key_fails_the_job_at_once_with_plain_words(tmp_path, isolated_
     assert not Path(spec.output_path).exists()
 
 
+@pytest.mark.slow
 def test_quitting_to_resume_later_leaves_jobs_interrupted(tmp_path):
     library = write_library(tmp_path / "lib.xml", n=10)
     with FakeOpenAIServer(latency_per_request=30.0) as server:

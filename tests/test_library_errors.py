@@ -9,7 +9,7 @@ import pytest
 
 from taggenius_desktop.library import LibraryError, read_library, write_library
 from taggenius_desktop.library import writer as writer_module
-from tests.test_library_support import library_xml, track_attrs, write_file
+from tests.support.libraries import library_xml, track_attrs, write_file
 
 GOOD = library_xml([track_attrs("1"), track_attrs("2")], [("P", ["1"], 0)])
 LOL = b"".join(
@@ -121,7 +121,7 @@ def test_failed_write_leaves_old_output_and_no_temp_file(tmp_path: Path, monkeyp
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(writer_module, "_produce", explode)
-    with pytest.raises(LibraryError, match=r"^out\.xml: cannot be written \(No space left on device\)$"):
+    with pytest.raises(LibraryError, match=r"^out\.xml: could not write the output: disk full$"):
         write_library(lib, out)
     assert out.read_bytes() == b"old content"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.xml", "out.xml"]

@@ -9,7 +9,7 @@ from lxml import etree
 
 from taggenius_desktop.library import PlaylistNode, read_library, write_library
 from tests.conftest import pristine_params
-from tests.test_library_support import (
+from tests.support.libraries import (
     assert_counts_right,
     library_xml,
     lxml_tracks,

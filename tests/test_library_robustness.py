@@ -10,7 +10,7 @@ from lxml import etree
 from taggenius_desktop.library import LibraryError, read_library, write_library
 from taggenius_desktop.library.reader import _read_tree
 from tests.conftest import robustness_params
-from tests.test_library_support import assert_counts_right, snapshot, without_counts
+from tests.support.libraries import assert_counts_right, snapshot, without_counts
 
 # Refused on purpose, with the reason the message must give.
 REFUSED = {

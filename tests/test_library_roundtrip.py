@@ -11,7 +11,7 @@ from taggenius_desktop.library.reader import _read_tree
 from taggenius_desktop.library.scan import line_prefix
 from taggenius_desktop.library.tags import rewrite_tag
 from tests.conftest import pristine_params, robustness_params
-from tests.test_library_support import library_xml, lxml_tracks, snapshot, track_attrs, write_file
+from tests.support.libraries import library_xml, lxml_tracks, snapshot, track_attrs, write_file
 
 
 @pytest.mark.parametrize("export", pristine_params())
@@ -52,7 +52,7 @@ def test_fast_reader_agrees_with_lxml_and_with_the_tree_reader(export: Path) -> 
         pytest.skip(f"refused: {exc}")
     expected = lxml_tracks(data)
     assert [track.track_id for track in lib.tracks] == [attrs["TrackID"] for attrs, _ in expected]
-    for number, (track, (attrs, children)) in enumerate(zip(lib.tracks, expected)):
+    for number, (track, (attrs, children)) in enumerate(zip(lib.tracks, expected, strict=True)):
         assert list(track.attrs.items()) == list(attrs.items())
         if number % 10 == 0:  # children are parsed on access: a sample keeps this test fast
             assert [(child.tag, child.attrs) for child in track.children] == children
@@ -90,7 +90,7 @@ def test_values_with_references_and_raw_whitespace_are_read_like_lxml(tmp_path: 
     )
     source = write_file(tmp_path / "refs.xml", body)
     lib = read_library(source)
-    for track, (attrs, _) in zip(lib.tracks, lxml_tracks(body)):
+    for track, (attrs, _) in zip(lib.tracks, lxml_tracks(body), strict=True):
         assert track.attrs == attrs
     assert lib.track_by_id("1").attrs["Name"] == "A & B \"live\" <edit> 'x'"
     assert lib.track_by_id("2").attrs["Comments"] == "line break\nkept"

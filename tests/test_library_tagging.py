@@ -9,7 +9,7 @@ from lxml import etree
 
 from taggenius_desktop.library import read_library, write_library
 from tests.conftest import pristine_params
-from tests.test_library_support import library_xml, lxml_tracks, track_attrs, write_file
+from tests.support.libraries import library_xml, lxml_tracks, track_attrs, write_file
 
 COLOURS = ["0xFF0000", "0x25FDE9", "0x660099"]
 

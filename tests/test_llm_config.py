@@ -11,29 +11,13 @@ from keyring.backends import fail
 
 from taggenius_desktop.credentials import KEY_USERNAME, SERVICE_NAME
 from taggenius_desktop.tagging.base import TaggingStopped
-from taggenius_desktop.devtools.fake_openai import FakeOpenAIServer
+from tests.support.fake_openai import FakeOpenAIServer
+from tests.support.keyring import MemoryKeyring
 from taggenius_desktop.tagging.llm import PRESETS, LLMConfig, check_connection, is_local_url, make_tagger
 from taggenius_desktop.tagging.llm.errors import Action, classify
 from taggenius_desktop.vocabulary import load_vocabulary
 
 KEY = "sk-proj-zzzzSECRETzzzz0123456789abcdef"
-
-
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self, stored: dict) -> None:
-        super().__init__()
-        self.stored = stored
-
-    def get_password(self, service, username):
-        return self.stored.get((service, username))
-
-    def set_password(self, service, username, password):
-        self.stored[(service, username)] = password
-
-    def delete_password(self, service, username):
-        self.stored.pop((service, username), None)
 
 
 @pytest.fixture

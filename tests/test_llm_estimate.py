@@ -69,7 +69,7 @@ def test_estimate_for_openai_is_in_the_expected_range(vocab):
     assert result.tracks == 1000 and result.requests == len(plan_batches(1000, 20, 16))
     assert result.input_tokens == result.requests * shared + 1000 * 35
     assert result.output_tokens == 60 * 1000
-    assert result.input_tokens_per_track <= 120
+    assert result.input_tokens_per_track <= 121  # 120 before the schema gained the per-track confidence
     assert 0.02 < result.cost_usd < 0.10  # about $0.05 per 1,000 tracks on a mini model
     assert result.cached_input_tokens > 0 and result.seconds > 0
     # 10,000 tracks cannot beat the lowest paid tier's token limit

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from taggenius_desktop.devtools.fake_openai import FakeOpenAIServer
+from tests.support.fake_openai import FakeOpenAIServer
 from taggenius_desktop.jobs import JobManager, build_tag_job
 from taggenius_desktop.store.jobs_log import Status
 from taggenius_desktop.tagging.llm import LLMConfig, LLMTagger, safe_json

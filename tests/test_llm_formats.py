@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from taggenius_desktop.devtools.fake_openai import FakeOpenAIServer
+from tests.support.fake_openai import FakeOpenAIServer
 from taggenius_desktop.tagging.llm import LLMConfig, LLMTagger
 from taggenius_desktop.tagging.llm.formats import (
     FILE_NAME,

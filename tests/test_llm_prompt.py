@@ -8,7 +8,6 @@ import math
 import pytest
 from lxml import etree
 
-from taggenius_desktop.devtools.fake_openai import FakeOpenAIServer
 from taggenius_desktop.tagging.llm import LLMConfig, LLMTagger
 from taggenius_desktop.tagging.llm.estimate import shared_prompt_tokens
 from taggenius_desktop.tagging.llm.prompt import (
@@ -161,15 +160,15 @@ def test_parse_reply_duplicates(vocab):
 # ---------------------------------------------------------------- token budget
 
 
-def test_input_tokens_per_track_at_batch_20_stay_under_120(vocab, fixtures_dir):
+def test_input_tokens_per_track_at_batch_20_stay_under_120(vocab, fixtures_dir, fake_openai):
     tracks = fixture_tracks(fixtures_dir, 200)
     shared = shared_prompt_tokens(LLMConfig(), vocab)
     assert shared > 1024  # long enough for OpenAI's automatic prompt caching
     per_batch = [shared + math.ceil(len(user_message(tracks[i:i + 20]).content) / 4) for i in range(0, 200, 20)]
     assert sum(per_batch) / 200 <= 120
     # and as the (characters / 4) server counts it, through the real client
-    with FakeOpenAIServer() as server:
-        tagger = LLMTagger(LLMConfig(base_url=server.base_url, api_key="sk-x", batch_size=20, concurrency=5), vocab)
-        tagger.tag(tracks[:100], lambda results: None, lambda: False)
-        assert server.batch_sizes and max(server.batch_sizes) == 20
+    server = fake_openai()
+    tagger = LLMTagger(LLMConfig(base_url=server.base_url, api_key="sk-x", batch_size=20, concurrency=5), vocab)
+    tagger.tag(tracks[:100], lambda results: None, lambda: False)
+    assert server.batch_sizes and max(server.batch_sizes) == 20
     assert tagger.usage.input_tokens / 100 <= 120

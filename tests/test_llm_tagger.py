@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from taggenius_desktop.devtools.fake_openai import FakeOpenAIServer
+from tests.support.fake_openai import FakeOpenAIServer
 from taggenius_desktop.tagging.base import TaggingStopped, TagResult
 from taggenius_desktop.tagging.llm import LLMConfig, LLMTagger, make_tagger
 from taggenius_desktop.tagging.llm.retry import RetryPolicy

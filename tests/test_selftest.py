@@ -175,7 +175,7 @@ def test_shell_scripts_parse(script: str) -> None:
 
 
 # --------------------------------------------------------------------------- self-test
-SELFTEST_NEEDS = ("taggenius_desktop.jobs", "taggenius_desktop.devtools.fake_openai", "taggenius_desktop.cli.main")
+SELFTEST_NEEDS = ("taggenius_desktop.jobs", "taggenius_desktop.selftest_server", "taggenius_desktop.cli.main")
 
 
 def _processes_with_marker(marker: str) -> list[int]:
@@ -226,6 +226,7 @@ def test_self_test_passes_and_leaves_no_process(tmp_path: Path) -> None:
         assert _processes_with_marker(marker) == []
 
 
+@pytest.mark.slow
 def test_self_test_fails_when_the_sample_library_is_missing(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -249,6 +250,7 @@ def test_self_test_fails_when_the_sample_library_is_missing(
     assert kept.is_dir() and kept.parent == tmp_path  # kept for diagnosis on failure
 
 
+@pytest.mark.slow
 def test_self_test_report_goes_to_a_file_without_stdout(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

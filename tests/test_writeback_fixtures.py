@@ -17,7 +17,7 @@ from taggenius_desktop.writeback import (
     restore_changes,
 )
 from tests.conftest import pristine_params
-from tests.test_writeback_support import apply, random_profile
+from tests.support.profiles import apply, random_profile
 
 DEFAULTS = WriteOptions()
 

@@ -18,7 +18,7 @@ from taggenius_desktop.writeback import (
     preview,
     strip_blocks,
 )
-from tests.test_writeback_support import FULL_PROFILE, apply, random_profile, random_text
+from tests.support.profiles import FULL_PROFILE, apply, random_profile, random_text
 
 RED = "0xFF0000"
 ALL_REPLACE = WriteOptions(genre="replace", comments="replace", colour="replace", rating="replace", grouping="replace")
@@ -144,7 +144,7 @@ def _check_priority(full: dict, kept: dict) -> None:
         assert kept[category] == full[category][: len(kept[category])]  # dropped from the end
     full_stages, kept_stages = _drop_stages(full), _drop_stages(kept)
     # Some stage k is partly kept: every earlier stage fully dropped, every later one whole.
-    k = next((i for i, (f, kp) in enumerate(zip(full_stages, kept_stages)) if kp), len(full_stages))
+    k = next((i for i, (f, kp) in enumerate(zip(full_stages, kept_stages, strict=False)) if kp), len(full_stages))
     assert all(not kp for kp in kept_stages[:k])
     assert kept_stages[k + 1:] == full_stages[k + 1:]
 

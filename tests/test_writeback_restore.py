@@ -6,7 +6,7 @@ import pytest
 
 from taggenius_desktop.vocabulary.profile import Level
 from taggenius_desktop.writeback import WriteMode, WriteOptions, originals_for, plan_changes, restore_changes
-from tests.test_writeback_support import FULL_PROFILE, apply, random_profile, random_text
+from tests.support.profiles import FULL_PROFILE, apply, random_profile, random_text
 
 ALL_REPLACE = WriteOptions(genre="replace", comments="replace", colour="replace", rating="replace", grouping="replace")
 

@@ -1,7 +1,9 @@
 """``taggenius``: tag, restore, split and follow jobs from the command line.
 
-Exit codes: 0 done, 1 the job failed, 2 bad input or usage (one line naming the file
-and the problem; nothing written), 130 interrupted (Ctrl-C).
+Exit codes (defined in :mod:`.report`): 0 done (some tracks may have failed: said on
+stderr), 1 the job did not finish (failed, nothing tagged, output not writable, worker
+died, cancelled elsewhere), 2 bad input or usage (one line naming the file and the
+problem; nothing written), 130 Ctrl-C.
 """
 
 from __future__ import annotations
@@ -10,13 +12,15 @@ import argparse
 import json
 import os
 import sys
-import time
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, NoReturn, Sequence
 
 from .. import __version__
+from ..tagging.choice import PROVIDER_NAMES, Provider
+from ..vocabulary.profile import Level
 
-EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+from .report import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_OK, run_and_report
+
 COMMANDS = ("tag", "restore", "jobs", "cancel", "resume", "split")
 
 
@@ -25,7 +29,7 @@ class UsageError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, exit 2, like every other bad input
+    def error(self, message: str) -> NoReturn:  # one line, exit 2, like every other bad input
         raise UsageError(f"{self.prog}: {message}")
 
 
@@ -41,6 +45,10 @@ def build_parser() -> argparse.ArgumentParser:
         prog="taggenius",
         description="Tag a Rekordbox XML library with genre, energy, vibe, situation, components and era. "
         "Run without arguments (or with a library path) to open the app.",
+        epilog="Keys: OPENAI_API_KEY (or the key saved in the app) is sent only to --provider openai. "
+        "An OpenAI-compatible server gets only TAGGENIUS_SERVER_API_KEY (or the key saved for its address). "
+        "Exit codes: 0 done (failed tracks are reported on stderr), 1 the job did not finish, "
+        "2 bad input or usage, 130 Ctrl-C.",
     )
     parser.add_argument("--version", action="version", version=f"taggenius {__version__}")
     parser.add_argument("--self-test", action="store_true", help="check this installation end to end and exit")
@@ -49,20 +57,34 @@ def build_parser() -> argparse.ArgumentParser:
     tag = sub.add_parser("tag", help="tag a library (output next to it as NAME_tagged.xml)")
     tag.add_argument("library", metavar="LIBRARY.xml")
     tag.add_argument("-o", "--output", metavar="OUT.xml", help="where to write the tagged library")
-    tag.add_argument("--level", choices=("essential", "recommended", "detailed"), default="recommended",
+    tag.add_argument("--level", choices=[level.value for level in Level], default=Level.RECOMMENDED.value,
                      help="how many values per category are written: 1, 2 or 3 (default recommended)")
-    tag.add_argument("--provider", choices=("offline", "openai", "openai-compatible"),
+    tag.add_argument("--provider", choices=PROVIDER_NAMES,
                      help="offline (no key, no network), openai, or openai-compatible (Ollama, LM Studio, ...); "
-                     "default: openai when an API key is set, else offline")
+                     "default: openai-compatible with --base-url, else openai when an OpenAI API key is set, "
+                     "else offline. The OpenAI key goes only to openai")
     tag.add_argument("--model", help="model name (default gpt-4o-mini; a local server needs one of its own, e.g. llama3.1:8b)")
-    tag.add_argument("--base-url", metavar="URL", help="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1")
+    tag.add_argument("--base-url", metavar="URL",
+                     help="OpenAI-compatible endpoint, e.g. http://localhost:11434/v1; without --provider it runs as "
+                     "openai-compatible and never receives the OpenAI key (a key for that server: "
+                     "TAGGENIUS_SERVER_API_KEY)")
     tag.add_argument("--batch-size", type=int, metavar="N", help="tracks per request (default 20 cloud, 5 local)")
     tag.add_argument("--concurrency", type=int, metavar="N", help="requests in flight at once")
     tag.add_argument("--no-cache", action="store_true", help="ask again even for tracks tagged before")
     tag.add_argument("--estimate", action="store_true", help="print requests, tokens, cost and time; tag nothing")
     tag.add_argument("--playlist", action="append", default=[], metavar="PATH",
                      help="only tracks in this playlist (Folder/Sub/Name); repeatable")
+    tag.add_argument("--audio", choices=("auto", "on", "off"), default="auto",
+                     help="measure energy from the audio files (auto: when the library's files are here)")
+    tag.add_argument("--music-root", action="append", default=[], metavar="OLD=NEW",
+                     help="the music folder the XML names, and where it is on this computer (repeatable)")
     tag.add_argument("--json", action="store_true", help="print one JSON summary on stdout")
+    tag.add_argument("--report", metavar="FILE.csv", help="also write a per-track report (CSV, UTF-8 with BOM)")
+    tag.add_argument("--fill-unknown-genres", action="store_true",
+                     help="also write genres, colours and ratings that are only a guess from the tempo "
+                     "(default: such tracks are left as they were and listed as unsure)")
+    tag.add_argument("--replace-genre-labels", action="store_true",
+                     help="replace your own words in Genre (\"Dance Floor Filth\") instead of keeping them after the genres")
 
     restore = sub.add_parser("restore", help="give back the values a tagged library had before tagging")
     restore.add_argument("library", metavar="TAGGED.xml")
@@ -108,120 +130,58 @@ def _check_output(path: str | None) -> None:
         raise UsageError(f"{path}: the folder {target.parent} does not exist")
     if target.is_dir():
         raise UsageError(f"{path}: is a folder; give a file name")
-
-
-def _resolve_provider(args: argparse.Namespace) -> tuple[str, str | None]:
-    """Provider and key: an explicit --provider wins; otherwise OpenAI only with a key."""
-    from ..credentials import get_api_key
-
-    key = get_api_key()
-    provider = args.provider or ("openai-compatible" if args.base_url else ("openai" if key else "offline"))
-    if provider == "openai" and not key and not args.base_url:
-        raise UsageError(
-            "no OpenAI API key: set OPENAI_API_KEY or save one in the app's Settings, or use --provider offline"
-        )
-    return provider, key
-
-
-def _follow(manager: Any, job_id: int, quiet: bool) -> Any:
-    """Print progress until the job ends; Ctrl-C cancels it and keeps finished work."""
-    from .progress import ProgressPrinter
-
-    printer = ProgressPrinter(quiet=quiet)
-    try:
-        while True:
-            record = manager.get(job_id)
-            if record.status in ("Completed", "Failed", "Cancelled", "Interrupted"):
-                printer.done()
-                return record
-            printer.update(record)
-            time.sleep(0.1)
-    except KeyboardInterrupt:
-        printer.done()
-        manager.cancel(job_id)
-        record = manager.wait(job_id, timeout=10)
-        raise _Interrupted(record) from None
-
-
-class _Interrupted(Exception):
-    def __init__(self, record: Any) -> None:
-        super().__init__("interrupted")
-        self.record = record
-
-
-def _summary(record: Any) -> dict[str, Any]:
-    result = json.loads(record.result_data) if record.result_data else {}
-    seconds = (record.finished_at - record.started_at) if record.finished_at and record.started_at else None
-    return {
-        "job_id": record.id,
-        "status": record.status,
-        "job_type": record.job_type,
-        "output": record.output_file_path,
-        "tracks_total": record.tracks_total,
-        "tagged": record.tagged,
-        "cached": record.cached,
-        "skipped": record.skipped,
-        "failed": record.failed,
-        "requests": record.requests,
-        "input_tokens": record.input_tokens,
-        "output_tokens": record.output_tokens,
-        "cost_usd": round(record.cost_usd, 6),
-        "seconds": round(seconds, 3) if seconds is not None else None,
-        "error": record.error,
-        **({"outputs": result["outputs"]} if "outputs" in result else {}),
-    }
-
-
-def _run_and_report(
-    args: argparse.Namespace, spec: Any = None, resume_id: int | None = None, api_key: str | None = None
-) -> int:
-    """Run a new job (``spec``) or resume one (``resume_id``) through the job manager."""
-    from ..jobs import JobManager
-
-    with JobManager(workers=1) as manager:
-        job_id = manager.resume(resume_id, api_key=api_key) if resume_id else manager.submit(spec)
-        try:
-            record = _follow(manager, job_id, quiet=False)
-        except _Interrupted as stop:
-            print(f"taggenius: job {job_id} cancelled; finished tracks are kept (taggenius resume {job_id})",
-                  file=sys.stderr)
-            if args.json:
-                print(json.dumps(_summary(stop.record)))
-            return EXIT_INTERRUPTED
-    if args.json:
-        print(json.dumps(_summary(record), ensure_ascii=False))
-    if record.status == "Completed":
-        if not args.json:
-            print(f"{record.job_display_name}: done -> {record.output_file_path}", file=sys.stderr)
-        return EXIT_OK
-    result = json.loads(record.result_data) if record.result_data else {}
-    print(f"taggenius: {record.error or record.status}", file=sys.stderr)
-    if result.get("error_kind") == "bad_input":
-        return EXIT_BAD_INPUT
-    return EXIT_INTERRUPTED if record.status in ("Cancelled", "Interrupted") else EXIT_FAILED
+    # Checked here, before a job is recorded: bad input must not leave a Failed job behind.
+    folder = target.parent if str(target.parent) else Path(".")
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"{path}: {folder} is a file, not a folder")
+    if folder.is_dir() and not os.access(folder, os.W_OK | os.X_OK):
+        raise UsageError(f"{path}: the folder {folder} cannot be written (permission denied)")
 
 
 def _cmd_tag(args: argparse.Namespace) -> int:
-    from ..jobs import SpecError, build_tag_job
+    from ..jobs import SpecError
+    from ..jobs.from_settings import MissingApiKey, build_tag_spec, choices_from_args
 
     source = _check_input(args.library)
     _check_output(args.output)
+    _check_output(args.report)
     for name in ("batch_size", "concurrency"):
         value = getattr(args, name)
         if value is not None and value < 1:
             raise UsageError(f"--{name.replace('_', '-')} must be at least 1")
-    provider, key = _resolve_provider(args)
+    from ..audio.locate import Remap, RemapError
+
     try:
-        spec = build_tag_job(
-            source, args.output, level=args.level, provider=provider, model=args.model or "",
-            base_url=args.base_url, api_key=key, batch_size=args.batch_size,
-            concurrency=args.concurrency, use_cache=not args.no_cache, playlists=args.playlist,
-        )
+        remaps = [Remap.parse(text) for text in args.music_root]
+    except RemapError as error:
+        raise UsageError(str(error)) from None
+    try:
+        spec = build_tag_spec(choices_from_args(args), source, args.output)
+    except MissingApiKey as error:
+        raise UsageError(f"{error} Set OPENAI_API_KEY or save one in the app's Settings, or use --provider offline") from None
     except SpecError as error:
         raise UsageError(str(error)) from None
     if args.estimate:
         return _print_estimate(spec, args)
-    return _run_and_report(args, spec)
+    if args.audio != "off" and not args.json:
+        _print_audio_found(source, remaps)
+    return run_and_report(args, spec)
+
+
+def _print_audio_found(source: Path, remaps: Sequence[Any]) -> None:
+    """Before the job: how many of the library's files are here (and where the rest were)."""
+    from ..audio.locate import count_found
+    from ..library import LibraryError, read_library
+
+    try:
+        library = read_library(source)
+    except LibraryError:
+        return  # the job reports the bad file
+    found = count_found((t.attrs.get("Location", "") for t in library.tracks), remaps)
+    line = f"audio: {found.found:,} of {found.total:,} files found"
+    if found.missing and found.missing_folders:
+        line += f"; missing ones were in {found.missing_folders[0][0]} (point --music-root OLD=NEW at their folder)"
+    print(line, file=sys.stderr)
 
 
 def _print_estimate(spec: Any, args: argparse.Namespace) -> int:
@@ -242,7 +202,8 @@ def _print_estimate(spec: Any, args: argparse.Namespace) -> int:
           f"{estimate['tracks_to_send']:,} to send)")
     print(f"Requests:        {estimate['requests']:,}")
     print(f"Tokens:          {estimate['input_tokens']:,} in / {estimate['output_tokens']:,} out")
-    free = {"offline": " (offline: free)", "openai-compatible": " (local server: free)"}.get(estimate["provider"], "")
+    provider = Provider.parse(estimate["provider"])
+    free = "" if provider.costs_money else " (offline: free)" if not provider.is_llm else " (local server: free)"
     print(f"Cost:            ${estimate['cost_usd']:.2f}{free}")
     print(f"Time:            about {format_duration(estimate['seconds'])}")
     return EXIT_OK
@@ -257,7 +218,7 @@ def _cmd_restore(args: argparse.Namespace) -> int:
         spec = build_restore_job(source, args.output)
     except SpecError as error:
         raise UsageError(str(error)) from None
-    return _run_and_report(args, spec)
+    return run_and_report(args, spec)
 
 
 def _cmd_split(args: argparse.Namespace) -> int:
@@ -271,7 +232,7 @@ def _cmd_split(args: argparse.Namespace) -> int:
         spec = build_split_job(source, args.output, args.out_dir)
     except SpecError as error:
         raise UsageError(str(error)) from None
-    return _run_and_report(args, spec)
+    return run_and_report(args, spec)
 
 
 def _cmd_resume(args: argparse.Namespace) -> int:
@@ -284,13 +245,17 @@ def _cmd_resume(args: argparse.Namespace) -> int:
     conn.close()
     if record is None:
         raise UsageError(f"there is no job {args.job_id}")
-    key = None
-    if record.provider in ("openai", "openai-compatible"):
-        from ..credentials import get_api_key
+    from ..credentials import api_key_for
+    from ..jobs.specs import TagJobSpec, spec_from_json
 
-        key = get_api_key()
     try:
-        return _run_and_report(args, resume_id=args.job_id, api_key=key)
+        spec = spec_from_json(record.spec) if record.job_type == "tag" else None
+    except (ValueError, KeyError, TypeError):
+        raise UsageError(f"job {args.job_id} cannot be resumed: its stored settings are not readable") from None
+    base_url = spec.provider.base_url if isinstance(spec, TagJobSpec) else None
+    key = api_key_for(record.provider or "offline", base_url)  # the same rule as a new job
+    try:
+        return run_and_report(args, resume_id=args.job_id, api_key=key)
     except SpecError as error:
         raise UsageError(str(error)) from None
 
@@ -348,6 +313,12 @@ _HANDLERS = {
 
 
 def run_cli(argv: Sequence[str]) -> int:
+    from ..audio.child import CHILD_FLAG
+
+    if list(argv[:1]) == [CHILD_FLAG]:  # an analysis process of the frozen app
+        from ..audio.child import main as analysis_child
+
+        return analysis_child()
     parser = build_parser()
     try:
         args = parser.parse_args(list(argv))

@@ -83,7 +83,7 @@ def create_application(argv: Sequence[str] | None = None) -> QApplication:
 
     window_icon = icons.app_icon()
     if not window_icon.isNull():
-        app.setWindowIcon(window_icon)
+        QApplication.setWindowIcon(window_icon)
     return app  # type: ignore[return-value]
 
 
@@ -102,11 +102,18 @@ def library_argument(args: Sequence[str]) -> str | None:
 
 def run_gui(args: list[str]) -> int:
     from ..logs import setup_logging
+    from .display_check import display_problem
 
+    problem = display_problem()
+    if problem:
+        # Before Qt: without a usable display it would abort the process (exit 134).
+        print(f"{APP_NAME}: {problem}", file=sys.stderr)
+        return 1
     setup_logging("gui")
     sys.excepthook = _log_unhandled
     app = create_application([sys.argv[0] if sys.argv else "taggenius", *[a for a in args if a.startswith("-")]])
 
+    from ..paths import take_notices
     from ..settings import load_settings
     from .main_window import MainWindow
     from .theme import ThemeController
@@ -119,6 +126,8 @@ def run_gui(args: list[str]) -> int:
     if isinstance(app, TagGeniusApplication):
         app.file_open_requested.connect(window.open_library)
     window.show()
+    # Data folder or database trouble found while the window was built, in one line.
+    window.status_label.setText(" ".join(take_notices()) or window.status_label.text())
     if os.environ.get(QUIT_WHEN_SHOWN_ENV):
         QTimer.singleShot(0, lambda: _report_shown_and_quit(app))
     else:
@@ -132,9 +141,7 @@ def run_gui(args: list[str]) -> int:
     log.info("%s %s started", APP_NAME, __version__)
     code = app.exec()
 
-    from . import notifications, tasks
+    from . import quitting
 
-    tasks.wait_for_tasks(3000)
-    notifications.release()
-    window.shutdown()
+    quitting.finish(window)
     return int(code)

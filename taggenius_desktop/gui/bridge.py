@@ -18,7 +18,6 @@ from __future__ import annotations
 import logging
 import sqlite3
 import time
-from dataclasses import fields
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -29,13 +28,6 @@ log = logging.getLogger(__name__)
 
 HISTORY_LIMIT = 500
 FULL_REFRESH_S = 5.0
-
-# Every column but ``spec`` (a tag job's spec can hold thousands of review overrides).
-_COLUMNS = ", ".join("'' AS spec" if f.name == "spec" else f.name for f in fields(JobRecord))
-
-
-def _record(row: sqlite3.Row) -> JobRecord:
-    return JobRecord(**{name: row[name] for name in row.keys()})
 
 
 class JobBridge(QObject):
@@ -50,6 +42,7 @@ class JobBridge(QObject):
         self._max_id = 0
         self._started = False
         self._last_full = 0.0
+        self._closed = False
         self._timer = QTimer(self)
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self.refresh)
@@ -70,11 +63,25 @@ class JobBridge(QObject):
         self._timer.stop()
 
     def close(self) -> None:
+        """Quitting: the timer stops for good and no signal is emitted after this."""
+        self._closed = True
         self._timer.stop()
         try:
             self._conn.close()
         except sqlite3.Error:
             pass
+
+    def remove_jobs(self, job_ids: list[int]) -> None:
+        """Drop finished jobs from the history (their output files stay)."""
+        ids = [i for i in job_ids if (r := self._records.get(i)) is not None and r.status in Status.FINISHED]
+        if not ids or self._closed:
+            return
+        try:
+            jobs_log.delete_jobs(self._conn, ids)
+        except sqlite3.Error as exc:
+            log.warning("could not remove jobs from the history: %s", exc)
+            return
+        self._read(full=True, announce_finished=False)
 
     @property
     def records(self) -> list[JobRecord]:
@@ -86,6 +93,8 @@ class JobBridge(QObject):
     def refresh(self) -> None:
         """Read now (the timer calls this; the window calls it right after a submit so the
         new row appears without waiting for the next tick)."""
+        if self._closed:
+            return
         if not self._started:
             self.start()
             return
@@ -102,20 +111,12 @@ class JobBridge(QObject):
     def _fetch(self, full: bool) -> list[JobRecord] | None:
         try:
             if full:
-                rows = self._conn.execute(
-                    f"SELECT {_COLUMNS} FROM processing_log ORDER BY id DESC LIMIT {HISTORY_LIMIT}"
-                ).fetchall()
-            else:
-                watched = [r.id for r in self._records.values() if r.status in Status.ACTIVE]
-                marks = ",".join("?" for _ in watched) or "NULL"
-                rows = self._conn.execute(
-                    f"SELECT {_COLUMNS} FROM processing_log WHERE id > ? OR status IN (?, ?) OR id IN ({marks})",
-                    (self._max_id, *Status.ACTIVE, *watched),
-                ).fetchall()
+                return jobs_log.list_jobs(self._conn, limit=HISTORY_LIMIT, with_spec=False)
+            watched = [r.id for r in self._records.values() if r.status in Status.ACTIVE]
+            return jobs_log.changed_since(self._conn, self._max_id, watched)
         except sqlite3.Error as exc:
             log.warning("could not read the job log: %s", exc)
             return None
-        return [_record(row) for row in rows]
 
     def _read(self, full: bool, announce_finished: bool) -> None:
         fetched = self._fetch(full)

@@ -77,7 +77,8 @@ def diagnostics_text(log_lines: int = 60) -> str:
         f"Frozen: {bool(getattr(sys, 'frozen', False))}",
         f"Data folder: {paths.data_dir()}",
         f"Keyring: {_keyring_backend()}",
-        f"API key: {status.source.value}{' ' + status.masked if status.masked else ''}",
+        # Where the key comes from, never any part of it (not even masked).
+        f"API key: {status.source.value}",
         "",
         f"Recent log lines ({paths.log_dir()}):",
         *logs.recent_lines(log_lines),

@@ -24,7 +24,7 @@ _RATIOS = (1.0, 2.0)
 
 def _text_colour() -> str:
     app = QGuiApplication.instance()
-    colour = app.palette().color(QPalette.ColorRole.WindowText) if app else QColor("#222222")
+    colour = QGuiApplication.palette().color(QPalette.ColorRole.WindowText) if app else QColor("#222222")
     return colour.name()
 
 

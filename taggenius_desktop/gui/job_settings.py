@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..settings import LEVELS, Settings
+from ..settings import LEVELS, OFFLINE, Settings
 from . import icons, theme
 from .scope_tree import ScopeTree
 
@@ -35,7 +35,7 @@ LEVEL_HELP = {
     "detailed": "3 values per category: the fullest picture, longest comments.",
 }
 PROVIDER_CHOICES = (
-    ("offline", "Offline (free, no internet)"),
+    (OFFLINE, "Offline (free, no internet)"),
     ("openai", "OpenAI"),
     ("ollama", "Ollama (local)"),
     ("lm-studio", "LM Studio (local)"),
@@ -46,7 +46,7 @@ MODEL_SUGGESTIONS = {
     "ollama": ("llama3.1:8b", "qwen2.5:7b", "mistral-nemo"),
     "lm-studio": (),
     "custom": (),
-    "offline": (),
+    OFFLINE: (),
 }
 FIELDS = (
     ("genre", "Genre", "Primary genre and sub-genres"),
@@ -57,6 +57,8 @@ FIELDS = (
     ("grouping", "Grouping", "Situations (set phase), a sortable column"),
 )
 MODE_CHOICES = (("replace", "Replace"), ("fill_if_empty", "Only if empty"))
+#: Comments "replace" keeps the DJ's text and swaps only the Tag Genius block: say that.
+MODE_LABELS = {("comments", "replace"): "Our block only"}
 
 
 class JobSettingsPanel(QWidget):
@@ -97,11 +99,11 @@ class JobSettingsPanel(QWidget):
         preview_grid.addWidget(QLabel("Before"), 0, 1)
         preview_grid.addWidget(QLabel("After"), 0, 2)
         preview_grid.addWidget(QLabel("Genre:"), 1, 0, Qt.AlignmentFlag.AlignTop)
-        preview_grid.addWidget(self.genre_before, 1, 1)
-        preview_grid.addWidget(self.genre_after, 1, 2)
+        preview_grid.addWidget(self.genre_before, 1, 1, Qt.AlignmentFlag.AlignTop)
+        preview_grid.addWidget(self.genre_after, 1, 2, Qt.AlignmentFlag.AlignTop)
         preview_grid.addWidget(QLabel("Comments:"), 2, 0, Qt.AlignmentFlag.AlignTop)
-        preview_grid.addWidget(self.comments_before, 2, 1)
-        preview_grid.addWidget(self.comments_after, 2, 2)
+        preview_grid.addWidget(self.comments_before, 2, 1, Qt.AlignmentFlag.AlignTop)
+        preview_grid.addWidget(self.comments_after, 2, 2, Qt.AlignmentFlag.AlignTop)
         preview_grid.setColumnStretch(1, 1)
         preview_grid.setColumnStretch(2, 1)
 
@@ -150,7 +152,7 @@ class JobSettingsPanel(QWidget):
             mode = QComboBox()
             mode.setAccessibleName(f"{label} write mode")
             for value, text in MODE_CHOICES:
-                mode.addItem(text, value)
+                mode.addItem(MODE_LABELS.get((name, value), text), value)
             check.toggled.connect(mode.setEnabled)
             check.toggled.connect(self._changed)
             mode.currentIndexChanged.connect(self._changed)
@@ -162,6 +164,12 @@ class JobSettingsPanel(QWidget):
         self.protect_red.setToolTip("Red is the usual “review / delete” mark: such tracks are never changed")
         self.protect_red.toggled.connect(self._changed)
         grid.addWidget(self.protect_red, len(FIELDS), 0, 1, 2)
+        # Off on every start (not saved): writing guesses as facts must be a fresh choice.
+        self.fill_unknown = QCheckBox("Also write genres guessed from the tempo")
+        self.fill_unknown.setToolTip("Off: tracks whose genre is only a guess from the tempo keep their fields "
+                                     "and are listed as unsure")
+        self.fill_unknown.toggled.connect(self._changed)
+        grid.addWidget(self.fill_unknown, len(FIELDS) + 1, 0, 1, 2)
         grid.setColumnStretch(1, 1)
 
         # Scope ------------------------------------------------------------------------
@@ -253,7 +261,7 @@ class JobSettingsPanel(QWidget):
         settings.level = self.level()
         settings.provider = self.provider()
         settings.model = self.model()
-        if settings.provider != "offline":
+        if settings.provider != OFFLINE:
             settings.llm_preset = settings.provider
         settings.write_modes = self.write_modes()
         settings.protect_red = self.protect_red.isChecked()
@@ -266,13 +274,13 @@ class JobSettingsPanel(QWidget):
         self.level_buttons[level].setChecked(True)
 
     def provider(self) -> str:
-        return self.provider_combo.currentData() or "offline"
+        return self.provider_combo.currentData() or OFFLINE
 
     def set_provider(self, provider: str) -> None:
         self.provider_combo.setCurrentIndex(max(0, self.provider_combo.findData(provider)))
 
     def model(self) -> str:
-        return self.model_combo.currentText().strip() if self.provider() != "offline" else ""
+        return self.model_combo.currentText().strip() if self.provider() != OFFLINE else ""
 
     def write_modes(self) -> dict[str, str]:
         return {name: (self.field_modes[name].currentData() if check.isChecked() else "keep")
@@ -283,6 +291,7 @@ class JobSettingsPanel(QWidget):
         options = self._settings.write_options()
         options.update(self.write_modes())
         options["protect_red"] = self.protect_red.isChecked()
+        options["fill_unknown_genres"] = self.fill_unknown.isChecked()
         return options
 
     def playlists(self) -> list[str]:
@@ -315,6 +324,8 @@ class JobSettingsPanel(QWidget):
         label.setWordWrap(True)
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         label.setTextFormat(Qt.TextFormat.PlainText)
+        # Top-aligned: a Before that wraps to two lines must not push its After out of line.
+        label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         label.setMinimumWidth(120)
         if bold:
             font = label.font()
@@ -331,9 +342,9 @@ class JobSettingsPanel(QWidget):
         elif self.model_combo.count():
             self.model_combo.setCurrentIndex(0)
         self.model_combo.blockSignals(False)
-        self.model_combo.setEnabled(provider != "offline")
+        self.model_combo.setEnabled(provider != OFFLINE)
         notes = {
-            "offline": "Tags from the metadata you already have (genre, BPM, key, Mixed In Key energy). "
+            OFFLINE: "Tags from the metadata you already have (genre, BPM, key, Mixed In Key energy). "
                        "Free, instant, private.",
             "openai": "Best tags. Needs an OpenAI API key (Settings). The estimate shows the cost first.",
             "ollama": "A model running on this computer with Ollama. Free, slower.",

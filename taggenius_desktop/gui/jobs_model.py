@@ -7,14 +7,14 @@ job is inserted at the top, so the view never resets, scrolls or flickers while 
 from __future__ import annotations
 
 import json
-import os
 import time
-from typing import Any
+from typing import Any, Callable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from ..store.jobs_log import JobRecord, Status
-from . import theme
+from ..tagging.choice import Provider
+from . import rates, theme
 
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 1
 PERCENT_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -46,25 +46,27 @@ def format_duration(seconds: float | None) -> str:
     return f"{hours} h {minutes:02d} min"
 
 
-def format_eta(record: JobRecord, now: float | None = None) -> str:
+def format_eta(record: JobRecord, now: float | None = None, remembered: float | None = None) -> str:
+    """``remembered``: tracks per second measured on earlier jobs like this one."""
     if record.status == Status.QUEUED:
         return "waiting"
     if record.status != Status.IN_PROGRESS:
         if record.started_at and record.finished_at:
             return f"took {format_duration(record.finished_at - record.started_at)}"
         return ""
-    eta = record.eta_seconds(now)
+    elapsed = (now or time.time()) - record.started_at if record.started_at else 0.0
+    eta = rates.seconds_left(record.tracks_done, record.tracks_total, elapsed, remembered)
     return "estimating…" if eta is None else f"about {format_duration(eta)}"
 
 
 def format_tokens(record: JobRecord) -> str:
     if not record.input_tokens and not record.output_tokens:
-        return "—" if record.provider == "offline" else ""
+        return "—" if record.provider == Provider.OFFLINE else ""
     return f"{record.input_tokens:,} in / {record.output_tokens:,} out"
 
 
 def format_cost(record: JobRecord) -> str:
-    if record.provider == "offline":
+    if record.provider == Provider.OFFLINE:
         return "free"
     if not record.cost_usd:
         return "$0.00" if record.input_tokens else ""
@@ -109,7 +111,7 @@ def details_text(record: JobRecord) -> str:
             parts.append(f"{int(summary['tracks_restored']):,} tracks restored")
         output = record.output_file_path
         if output:
-            parts.append(f"→ {os.path.basename(output)}")
+            parts.append(f"→ {output}")
         return " · ".join(parts) or "Done"
     if record.status == Status.IN_PROGRESS and record.current_track:
         return f"Now: {record.current_track}"
@@ -121,6 +123,8 @@ class JobsModel(QAbstractTableModel):
         super().__init__(parent)
         self._records: list[JobRecord] = []  # newest first
         self._rows: dict[int, int] = {}  # job id -> row
+        #: record -> remembered tracks per second for jobs like it (None: not known)
+        self.rate_for: Callable[[JobRecord], float | None] = lambda _record: None
 
     # -- feeding -------------------------------------------------------------------------
     def set_records(self, records: list[JobRecord]) -> None:
@@ -190,11 +194,15 @@ class JobsModel(QAbstractTableModel):
         if role == PERCENT_ROLE:
             return self.percent(record)
         if role == Qt.ItemDataRole.ToolTipRole:
+            # Columns elide long text: the tooltip always has all of it.
             if column in (COL_DETAILS, COL_STATUS):
                 return details_text(record) or None
             if column == COL_JOB:
-                return record.input_file_path
-            return None
+                lines = [record.job_display_name, f"Library: {record.input_file_path}"]
+                if record.output_file_path:
+                    lines.append(f"Output: {record.output_file_path}")
+                return "\n".join(lines)
+            return self._display(record, column) or None
         if role == Qt.ItemDataRole.ForegroundRole and column in (COL_STATUS, COL_DETAILS):
             if record.status in (Status.FAILED, Status.INTERRUPTED) or column == COL_STATUS:
                 return theme.status_colour(record.status)
@@ -221,7 +229,7 @@ class JobsModel(QAbstractTableModel):
         if column == COL_TRACKS:
             return format_tracks(record)
         if column == COL_ETA:
-            return format_eta(record, time.time())
+            return format_eta(record, time.time(), self.rate_for(record))
         if column == COL_TOKENS:
             return format_tokens(record)
         if column == COL_COST:

@@ -31,7 +31,20 @@ from PySide6.QtWidgets import (
 
 from ..store.jobs_log import JobRecord, Status
 from . import icons, system, theme
-from .jobs_model import COL_JOB, COL_PROGRESS, COL_STATUS, COLUMNS, PERCENT_ROLE, RECORD_ROLE, JobsModel, details_text
+from .jobs_model import (
+    COL_COST,
+    COL_ETA,
+    COL_JOB,
+    COL_PROGRESS,
+    COL_STATUS,
+    COL_TOKENS,
+    COL_TRACKS,
+    COLUMNS,
+    PERCENT_ROLE,
+    RECORD_ROLE,
+    JobsModel,
+    details_text,
+)
 
 RESUMABLE = (Status.INTERRUPTED, Status.FAILED, Status.CANCELLED)
 
@@ -64,6 +77,9 @@ class ProgressDelegate(QStyledItemDelegate):
 class JobsPanel(QWidget):
     cancel_requested = Signal(int)
     resume_requested = Signal(int)
+    remove_requested = Signal(list)  # job ids of finished jobs to drop from the history
+    #: opening or showing a file failed: (one-line message, the full path to copy)
+    open_failed = Signal(str, str)
 
     def __init__(self, model: JobsModel | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -85,9 +101,14 @@ class JobsPanel(QWidget):
         for column in range(len(COLUMNS)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        widths = {COL_JOB: 220, COL_STATUS: 100, COL_PROGRESS: 140, 3: 170, 4: 120, 5: 150, 6: 80}
+        widths = {COL_JOB: 300, COL_STATUS: 100, COL_PROGRESS: 140}
         for column, width in widths.items():
             self.table.setColumnWidth(column, width)
+        # Counts, time, tokens and cost are short: always shown whole. A long job name is
+        # elided in the middle (file name start and settings end stay) and whole in its tooltip.
+        for column in (COL_TRACKS, COL_ETA, COL_TOKENS, COL_COST):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.table.setItemDelegateForColumn(COL_PROGRESS, ProgressDelegate(self.table))
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
@@ -97,12 +118,18 @@ class JobsPanel(QWidget):
         font = title.font()
         font.setBold(True)
         title.setFont(font)
-        self.cancel_action = self._action("Cancel Job", "cancel", self._cancel, "Stop the selected job", "Ctrl+.")
+        # Ctrl+. lives on the window (menus.py), so it works wherever the focus is.
+        self.cancel_action = self._action("Cancel Job", "cancel", self._cancel, "Stop the selected job (Ctrl+.)")
         self.resume_action = self._action("Resume Job", "resume", self._resume, "Continue the selected job", "Ctrl+R")
         self.open_action = self._action("Open Output", "file", self._open_output, "Open the job's output file")
         self.reveal_action = self._action(
             f"Show in {system.file_manager_name()}", "folder", self._reveal, "Show the output file in its folder"
         )
+        self.copy_action = self._action("Copy Output Path", "file", self._copy_path, "Copy the output file's full path")
+        self.remove_action = self._action("Remove from History", "close", self._remove,
+                                          "Remove the selected job from this list (its output file stays)")
+        self.clear_action = self._action("Clear Finished Jobs", "close", self._clear_finished,
+                                         "Remove every finished job from this list (output files stay)")
         buttons = QHBoxLayout()
         buttons.setContentsMargins(0, 0, 0, 0)
         buttons.addWidget(title)
@@ -158,7 +185,7 @@ class JobsPanel(QWidget):
         if shortcut:
             action.setShortcut(QKeySequence(shortcut))
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        action.triggered.connect(slot)
+        action.triggered.connect(lambda _checked=False: slot())
         self.addAction(action)
         return action
 
@@ -179,8 +206,11 @@ class JobsPanel(QWidget):
                           and os.path.exists(record.output_file_path))
         self.open_action.setEnabled(has_output)
         self.reveal_action.setEnabled(has_output)
+        self.copy_action.setEnabled(bool(record and record.output_file_path))
+        self.remove_action.setEnabled(bool(record and record.status in Status.FINISHED))
+        self.clear_action.setEnabled(bool(self._finished_ids()))
         text = details_text(record) if record and record.status in (*RESUMABLE, Status.COMPLETED) else ""
-        if text:
+        if text and record is not None:
             colour = theme.status_colour(record.status).name() if record.status in (Status.FAILED, Status.INTERRUPTED) \
                 else self.palette().color(QPalette.ColorRole.WindowText).name()
             self.details.setStyleSheet(f"color: {colour};")
@@ -199,18 +229,41 @@ class JobsPanel(QWidget):
 
     def _open_output(self) -> None:
         record = self.selected_record()
-        if record and record.output_file_path:
-            system.open_path(record.output_file_path)
+        if record and record.output_file_path and not system.open_path(record.output_file_path):
+            self.open_failed.emit("No application could open the output file.", record.output_file_path)
 
     def _reveal(self) -> None:
         record = self.selected_record()
         if record and record.output_file_path:
-            system.reveal_in_file_manager(record.output_file_path)
+            self._show_in_folder(record.output_file_path)
+
+    def _show_in_folder(self, path: str) -> None:
+        if not system.reveal_in_file_manager(path):
+            self.open_failed.emit(f"The file could not be shown in {system.file_manager_name()}.", path)
+
+    def _copy_path(self) -> None:
+        record = self.selected_record()
+        if record and record.output_file_path:
+            system.copy_to_clipboard(record.output_file_path)
+
+    def _finished_ids(self) -> list[int]:
+        return [r.id for r in (self.model.record_at(i) for i in range(self.model.rowCount()))
+                if r is not None and r.status in Status.FINISHED]
+
+    def _remove(self) -> None:
+        record = self.selected_record()
+        if record and record.status in Status.FINISHED:
+            self.remove_requested.emit([record.id])
+
+    def _clear_finished(self) -> None:
+        ids = self._finished_ids()
+        if ids:
+            self.remove_requested.emit(ids)
 
     def _double_clicked(self, index: QModelIndex) -> None:
         record = self.model.record_at(index.row())
         if record and record.status == Status.COMPLETED and record.output_file_path:
-            system.reveal_in_file_manager(record.output_file_path)
+            self._show_in_folder(record.output_file_path)
 
     def _context_menu(self, position) -> None:  # noqa: ANN001
         index = self.table.indexAt(position)
@@ -218,7 +271,14 @@ class JobsPanel(QWidget):
             return
         self.table.selectRow(index.row())
         menu = QMenu(self)
-        for action in (self.cancel_action, self.resume_action, self.open_action, self.reveal_action):
-            menu.addAction(action)
+        self.build_context_menu(menu)
         menu.exec(self.table.viewport().mapToGlobal(position))
+
+    def build_context_menu(self, menu: QMenu) -> None:
+        for action in (self.cancel_action, self.resume_action, None, self.open_action, self.reveal_action,
+                       self.copy_action, None, self.remove_action, self.clear_action):
+            if action is None:
+                menu.addSeparator()
+            else:
+                menu.addAction(action)
 

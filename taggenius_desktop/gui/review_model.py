@@ -22,11 +22,15 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     Qt,
+    Signal,
 )
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
-from ..vocabulary.profile import ENERGY_MAX, ENERGY_MIN, SOURCE_USER, TagProfile
+from ..vocabulary.profile import ENERGY_MAX, ENERGY_MIN, MAX_VALUES_PER_CATEGORY, SOURCE_USER, TagProfile
+from ..writeback.options import COLOUR_PALETTE, rating_stars
+from ..vocabulary import load_vocabulary
+from ..vocabulary.trust import confidence_text, lowest_confidence, needs_a_look, source_text, trust_rank
 
 PROFILE_ROLE = Qt.ItemDataRole.UserRole + 1
 TRACK_ID_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -44,9 +48,13 @@ _ROLES = frozenset({_DISPLAY, _DECORATION, _EDIT, _TOOLTIP, _FONT, _FOREGROUND, 
                     _PROFILE, _TRACK_ID})
 
 COLUMNS = ("Lock", "Artist", "Title", "Genre now", "Comments now", "Colour", "Rating",
-           "Primary genre", "Sub-genres", "Energy", "Vibes", "Situations", "Components", "Era")
+           "Primary genre", "Sub-genres", "Energy", "Vibes", "Situations", "Components", "Era",
+           "Confidence", "Source")
 (COL_LOCK, COL_ARTIST, COL_TITLE, COL_GENRE, COL_COMMENTS, COL_COLOUR, COL_RATING,
- COL_PRIMARY, COL_SUBS, COL_ENERGY, COL_VIBES, COL_SITUATIONS, COL_COMPONENTS, COL_ERA) = range(len(COLUMNS))
+ COL_PRIMARY, COL_SUBS, COL_ENERGY, COL_VIBES, COL_SITUATIONS, COL_COMPONENTS, COL_ERA,
+ COL_CONFIDENCE, COL_SOURCE) = range(len(COLUMNS))
+#: how sure the proposal is and where it came from (read-only; see vocabulary.trust)
+TRUST_COLUMNS = (COL_CONFIDENCE, COL_SOURCE)
 PROPOSAL_COLUMNS = range(COL_PRIMARY, COL_ERA + 1)
 #: column -> TagProfile field for the editable columns
 PROFILE_FIELDS = {
@@ -55,10 +63,9 @@ PROFILE_FIELDS = {
 }
 MULTI_FIELDS = {"sub_genres", "vibes", "situations", "components"}
 #: What the "Show" filter keeps.
-SHOW_ALL, SHOW_EDITED, SHOW_LOCKED, SHOW_MISSING = range(4)
+SHOW_ALL, SHOW_EDITED, SHOW_LOCKED, SHOW_MISSING, SHOW_NEEDS_A_LOOK = range(5)
 
-_COLOUR_NAMES = {"0xFF007F": "Pink", "0xFF0000": "Red", "0xFFA500": "Orange", "0xFFFF00": "Yellow",
-                 "0x00FF00": "Green", "0x25FDE9": "Aqua", "0x0000FF": "Blue", "0x660099": "Purple"}
+_COLOUR_NAMES = COLOUR_PALETTE
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +104,7 @@ def stars(rating: int) -> str:
 
 def _stars_of(raw: str | None) -> int:
     try:
-        return max(0, min(5, int(raw or 0) // 51))
+        return rating_stars(int(raw or 0))
     except ValueError:
         return 0
 
@@ -129,7 +136,8 @@ def proposal_search_text(profile: TagProfile | None) -> str:
     if profile is None:
         return ""
     return "\n".join((profile.primary_genre, *profile.sub_genres, *profile.vibes, *profile.situations,
-                      *profile.components, profile.era or "", f"energy {profile.energy}")).casefold()
+                      *profile.components, profile.era or "", f"energy {profile.energy}",
+                      lowest_confidence(profile), *profile.sources.values())).casefold()
 
 
 def _join(values: Sequence[str]) -> str:
@@ -145,6 +153,11 @@ def _as_list(value: Any) -> list[str]:
 
 
 class ReviewModel(QAbstractTableModel):
+    #: new proposals arrived (the view then sorts "needs a look" first)
+    proposals_changed = Signal()
+    #: an edit or a lock was made or undone (the window saves them per library)
+    edits_changed = Signal()
+
     def __init__(self, parent=None) -> None:  # noqa: ANN001
         super().__init__(parent)
         self._rows = ReviewRows.empty()
@@ -193,7 +206,8 @@ class ReviewModel(QAbstractTableModel):
         for tid, profile in self._edits.items():
             self._proposal_search[self._index_of[tid]] = proposal_search_text(profile)
         if self._order:
-            self.dataChanged.emit(self.index(0, COL_PRIMARY), self.index(len(self._order) - 1, COL_ERA))
+            self.dataChanged.emit(self.index(0, COL_PRIMARY), self.index(len(self._order) - 1, COL_SOURCE))
+        self.proposals_changed.emit()
 
     def clear(self) -> None:
         self.set_rows(ReviewRows.empty())
@@ -227,6 +241,24 @@ class ReviewModel(QAbstractTableModel):
             return
         (self._locked.add if locked else self._locked.discard)(track_id)
         self._row_changed(base)
+        self.edits_changed.emit()
+
+    def has_edits(self) -> bool:
+        return bool(self._edits) or bool(self._locked)
+
+    def restore_edits(self, overrides: Mapping[str, Mapping[str, Any]], locked: Iterable[str]) -> int:
+        """Edits and locks saved from an earlier session, for tracks this library still
+        has; returns how many tracks they cover."""
+        for tid, data in overrides.items():
+            if tid in self._index_of:
+                try:
+                    self._edits[tid] = TagProfile.from_dict(data)
+                except (TypeError, ValueError, KeyError):
+                    continue
+        self._locked.update(t for t in locked if t in self._index_of)
+        for tid in {*self._edits, *self._locked}:
+            self._row_changed(self._index_of[tid])
+        return len({*self._edits, *self._locked})
 
     def reset_edits(self) -> None:
         for tid in self._edits:
@@ -236,6 +268,7 @@ class ReviewModel(QAbstractTableModel):
         self._display = [None] * len(self._rows)
         if self._order:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._order) - 1, len(COLUMNS) - 1))
+        self.edits_changed.emit()
 
     def track_id_at(self, row: int) -> str:
         return self._rows.track_ids[self._order[row]]
@@ -277,6 +310,8 @@ class ReviewModel(QAbstractTableModel):
             return False
         if show == SHOW_MISSING and self.profile_for(tid) is not None:
             return False
+        if show == SHOW_NEEDS_A_LOOK and not self.needs_a_look(base):
+            return False
         if self._needle:
             current, proposed = self._rows.search[base], self._proposal_search[base]
             return all(word in current or word in proposed for word in self._needle)
@@ -308,6 +343,10 @@ class ReviewModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if section == COL_LOCK:
                 return "Locked tracks are never changed"
+            if section == COL_CONFIDENCE:
+                return "How sure the proposal is: high, medium, low or guess (guesses are not written by default)"
+            if section == COL_SOURCE:
+                return "Where the genre and the energy came from"
             if section in PROPOSAL_COLUMNS:
                 return "Proposed by the tagger; double-click to edit"
             return "The track's value now"
@@ -379,10 +418,11 @@ class ReviewModel(QAbstractTableModel):
         """Display strings of the proposal columns for one track (cached until it changes)."""
         profile = self.profile_for(self._rows.track_ids[base])
         if profile is None:
-            values: tuple[str, ...] = ("",) * len(PROPOSAL_COLUMNS)
+            values: tuple[str, ...] = ("",) * (len(PROPOSAL_COLUMNS) + len(TRUST_COLUMNS))
         else:
             values = (profile.primary_genre, _join(profile.sub_genres), str(profile.energy), _join(profile.vibes),
-                      _join(profile.situations), _join(profile.components), profile.era or "")
+                      _join(profile.situations), _join(profile.components), profile.era or "",
+                      confidence_text(profile, self._rows.genres[base], self._genre_map()), source_text(profile))
         self._display[base] = values
         return values
 
@@ -407,10 +447,29 @@ class ReviewModel(QAbstractTableModel):
             profile = self.profile_for(tid)
             if profile is None:
                 return "No proposal yet: run a job with this tagger (or choose Offline), or set a genre by hand"
-            source = profile.sources.get(PROFILE_FIELDS[column]) if profile.sources else None
+            field = PROFILE_FIELDS[column]
+            source = profile.sources.get(field) if profile.sources else None
+            level = profile.confidence.get(field) if profile.confidence else None
             where = "edited by you" if tid in self._edits else (f"from {source}" if source else "")
+            if level and tid not in self._edits:
+                where = f"{where} ({level} confidence)" if where else f"{level} confidence"
             return where or None
         return None
+
+    # -- trust -------------------------------------------------------------------------
+    @staticmethod
+    def _genre_map() -> Any:
+        return load_vocabulary().genres
+
+    def needs_a_look(self, base: int) -> bool:
+        """No proposal, a low or guessed value, or a genre that disagrees with the DJ's."""
+        profile = self.profile_for(self._rows.track_ids[base])
+        if self._rows.track_ids[base] in self._edits:
+            return False  # the DJ has looked: an edit is the DJ's own answer
+        return needs_a_look(profile, self._rows.genres[base], self._genre_map())
+
+    def needs_a_look_count(self) -> int:
+        return sum(1 for base in range(len(self._rows)) if self.needs_a_look(base))
 
     def setData(self, index: QModelIndex | QPersistentModelIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if not index.isValid() or not 0 <= index.row() < len(self._order):
@@ -423,6 +482,7 @@ class ReviewModel(QAbstractTableModel):
             locked = int(state) == Qt.CheckState.Checked.value
             (self._locked.add if locked else self._locked.discard)(tid)
             self._row_changed(base)
+            self.edits_changed.emit()
             return True
         if role != Qt.ItemDataRole.EditRole or column not in PROFILE_FIELDS or tid in self._locked:
             return False
@@ -434,6 +494,7 @@ class ReviewModel(QAbstractTableModel):
             return False
         self._edits[tid] = updated
         self._row_changed(base)
+        self.edits_changed.emit()
         return True
 
     def _edited_profile(self, tid: str, field: str, value: Any) -> TagProfile | None:
@@ -457,7 +518,7 @@ class ReviewModel(QAbstractTableModel):
         elif field == "era":
             new_value = str(value).strip() or None if value is not None else None
         else:
-            new_value = tuple(dict.fromkeys(_as_list(value)))[:3]
+            new_value = tuple(dict.fromkeys(_as_list(value)))[:MAX_VALUES_PER_CATEGORY]
         sources = dict(current.sources or {})
         sources[field] = SOURCE_USER
         return replace(current, **{field: new_value}, sources=sources)
@@ -509,6 +570,12 @@ class ReviewModel(QAbstractTableModel):
             return (lambda b: values[b].casefold()), None
         if column == COL_RATING:
             return (lambda b: rows.ratings[b]), None
+        if column == COL_CONFIDENCE:  # least trustworthy first, tracks without a proposal first of all
+            genres = self._genre_map()
+            return (lambda b: (3, 0) if rows.track_ids[b] in self._edits else
+                    trust_rank(self.profile_for(rows.track_ids[b]), rows.genres[b], genres)), None
+        if column == COL_SOURCE:
+            return (lambda b: source_text(self.profile_for(rows.track_ids[b]))), None
         field = PROFILE_FIELDS[column]
 
         def proposal_key(b: int) -> Any:

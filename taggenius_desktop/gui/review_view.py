@@ -28,16 +28,19 @@ from PySide6.QtWidgets import (
 )
 
 from . import icons, theme
+from .column_fit import ColumnFitter
 from .review_model import (
     COL_ARTIST,
     COL_COMMENTS,
     COL_COMPONENTS,
+    COL_CONFIDENCE,
     COL_ENERGY,
     COL_ERA,
     COL_GENRE,
     COL_LOCK,
     COL_PRIMARY,
     COL_SITUATIONS,
+    COL_SOURCE,
     COL_SUBS,
     COL_TITLE,
     COL_VIBES,
@@ -161,7 +164,7 @@ class ReviewView(QWidget):
         self.filter_edit.addAction(icons.icon("search"), QLineEdit.ActionPosition.LeadingPosition)
         self.show_combo = QComboBox()
         self.show_combo.setAccessibleName("Show")
-        for text in ("All tracks", "Edited", "Locked", "Without proposal"):
+        for text in ("All tracks", "Edited", "Locked", "Without proposal", "Needs a look"):
             self.show_combo.addItem(text)
         self.count_label = QLabel()
         self.count_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
@@ -196,9 +199,10 @@ class ReviewView(QWidget):
         header.setHighlightSections(False)
         widths = {COL_LOCK: 44, COL_ARTIST: 150, COL_TITLE: 190, COL_GENRE: 130, COL_COMMENTS: 170, 5: 80, 6: 80,
                   COL_PRIMARY: 120, COL_SUBS: 170, COL_ENERGY: 60, COL_VIBES: 150, COL_SITUATIONS: 150,
-                  COL_COMPONENTS: 150, COL_ERA: 70}
-        for column, width in widths.items():
-            self.table.setColumnWidth(column, width)
+                  COL_COMPONENTS: 150, COL_ERA: 70, COL_CONFIDENCE: 110, COL_SOURCE: 190}
+        # Shares of the view's width: the table fits its window (1600 px and less) with no
+        # horizontal scrolling, whatever columns the model has.
+        self.column_fitter = ColumnFitter(self.table, widths)
 
         self.write_button = QPushButton(icons.icon("write", "#ffffff"), "Write Reviewed Result")
         self.write_button.setObjectName("primaryButton")
@@ -232,6 +236,7 @@ class ReviewView(QWidget):
 
         for signal in (self.model.modelReset, self.model.dataChanged, self.model.layoutChanged):
             signal.connect(self._update_counts)
+        self.model.proposals_changed.connect(self._open_on_needs_a_look)
         self._update_counts()
 
     # -- public ------------------------------------------------------------------------
@@ -294,6 +299,12 @@ class ReviewView(QWidget):
 
     def _reset_edits(self) -> None:
         self.model.reset_edits()
+
+    def _open_on_needs_a_look(self) -> None:
+        """New proposals: the least trustworthy first, unless the DJ chose another order."""
+        header = self.table.horizontalHeader()
+        if header.sortIndicatorSection() in (-1, COL_CONFIDENCE):
+            self.table.sortByColumn(COL_CONFIDENCE, Qt.SortOrder.AscendingOrder)
 
     def _update_counts(self, *_args: object) -> None:
         total = self.model.track_count()

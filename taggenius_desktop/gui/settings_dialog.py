@@ -28,7 +28,8 @@ from PySide6.QtWidgets import (
 )
 
 from .. import credentials
-from ..settings import PROVIDER_PRESETS, Settings
+from ..settings import OFFLINE, PROVIDER_PRESETS, Settings
+from ..tagging.choice import NO_OPENAI_KEY, Provider
 from . import dialogs, icons, tasks, theme
 
 log = logging.getLogger(__name__)
@@ -63,8 +64,8 @@ def _list_models_check(provider: str, base_url: str | None, model: str, api_key:
     from ..tagging.llm.config import LOCAL_PLACEHOLDER_KEY, LLMConfig, OPENAI_BASE_URL
     from ..tagging.llm.errors import classify
 
-    if provider == "openai" and not api_key:
-        return False, "No OpenAI API key is set. Enter it above and press Save Key."
+    if provider == Provider.OPENAI and not api_key:
+        return False, f"{NO_OPENAI_KEY} Enter it above and press Save Key."
     config = LLMConfig(provider=provider, model=model or "unknown", base_url=base_url, api_key=api_key)
     client = openai.OpenAI(
         base_url=base_url or OPENAI_BASE_URL,
@@ -78,7 +79,7 @@ def _list_models_check(provider: str, base_url: str | None, model: str, api_key:
         return False, classify(exc, config).reason
     finally:
         client.close()
-    where = "OpenAI" if provider == "openai" else config.effective_base_url
+    where = "OpenAI" if provider == Provider.OPENAI else config.effective_base_url
     if model and names and model not in names:
         sample = ", ".join(names[:5])
         return False, f"Connected to {where}, but it has no model “{model}”. It offers: {sample}."
@@ -273,7 +274,7 @@ class SettingsDialog(QDialog):
         if preset == "custom":
             settings.base_url = self.base_url_edit.text().strip()
         settings.model = self.model_edit.text().strip()
-        if settings.provider != "offline":
+        if settings.provider != OFFLINE:
             settings.provider = preset
         settings.concurrency = self.concurrency_spin.value()
         settings.batch_size = self.batch_spin.value()
@@ -296,13 +297,21 @@ class SettingsDialog(QDialog):
     # -- key ---------------------------------------------------------------------------
     def refresh_key_status(self) -> None:
         status = credentials.key_status()
+        self.forget_key_button.setEnabled(status.has_key and status.source != credentials.KeySource.ENVIRONMENT)
+        sources = {credentials.KeySource.KEYRING: "Stored", credentials.KeySource.SESSION: "This session only",
+                   credentials.KeySource.ENVIRONMENT: "From the environment"}
+        where = sources.get(status.source)
+        self.key_edit.setPlaceholderText(f"{where}: {status.masked}" if where and status.masked else "sk-…")
+        if self.preset() != "openai":
+            # A local or custom server never receives the OpenAI key: no warning about it.
+            self.key_status.setText("Not needed for this server: the OpenAI key is only ever sent to OpenAI.")
+            self.key_status.setStyleSheet("")
+            return
         text = status.message + (f" ({status.masked})" if status.masked else "")
         warn = not status.keyring_available or not status.has_key
         colour = theme.status_colour("Interrupted" if warn else "Completed")
         self.key_status.setText(text)
         self.key_status.setStyleSheet(f"color: {colour.name()};")
-        self.forget_key_button.setEnabled(status.has_key and status.source != credentials.KeySource.ENVIRONMENT)
-        self.key_edit.setPlaceholderText(f"Stored: {status.masked}" if status.masked else "sk-…")
 
     def save_key(self) -> None:
         key = self.key_edit.text().strip()
@@ -331,17 +340,18 @@ class SettingsDialog(QDialog):
         if not self.model_edit.text().strip() or self.model_edit.text() in DEFAULT_MODELS.values():
             self.model_edit.setText(DEFAULT_MODELS.get(preset, ""))
         self.test_result.clear()
+        self.refresh_key_status()
 
     def start_connection_test(self) -> None:
         preset = self.preset()
         provider = PROVIDER_PRESETS[preset][0]
         base_url = None if preset == "openai" else (self.base_url_edit.text().strip() or None)
-        if provider == "openai-compatible" and not base_url:
+        if provider == Provider.COMPATIBLE and not base_url:
             self._show_test_result(False, "Enter the server's address first, e.g. http://localhost:8080/v1.")
             return
         model = self.model_edit.text().strip()
         typed = self.key_edit.text().strip()
-        api_key = typed or (credentials.get_api_key() if provider == "openai" else None)
+        api_key = typed or (credentials.get_api_key() if provider == Provider.OPENAI else None)
         self._test_generation += 1
         generation = self._test_generation
         self.test_button.setEnabled(False)

@@ -14,6 +14,7 @@ connection") use Qt's global pool instead.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 import traceback
 from typing import Any, Callable
@@ -21,6 +22,18 @@ from typing import Any, Callable
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Qt, Signal
 
 log = logging.getLogger(__name__)
+
+
+class Cancelled(Exception):
+    """Raised inside a task at a checkpoint once the app is quitting or the request was
+    superseded: the task ends early and nothing is delivered."""
+
+
+#: Set once the app is quitting: no task may start, and running ones stop at their next
+#: checkpoint. A pool thread still running Python while the interpreter finalises is what
+#: aborts the process at exit (PYSIDE-2254 class: "Signal source has been deleted",
+#: ``Fatal Python error: bool_dealloc``).
+_stopping = threading.Event()
 
 
 class TaskSignals(QObject):
@@ -37,13 +50,21 @@ class _Runnable(QRunnable):
         self._signals = signals
 
     def run(self) -> None:  # pool thread: no widgets here
+        if _stopping.is_set():
+            return
         try:
             result = self._fn()
+        except Cancelled as exc:
+            if not _stopping.is_set():
+                self._signals.failed.emit(exc)  # releases the signals object; callers drop it
+            return
         except BaseException as exc:  # noqa: BLE001 - reported to the GUI, which words it
             log.info("background task failed: %s", "".join(traceback.format_exception_only(type(exc), exc)).strip())
-            self._signals.failed.emit(exc)
+            if not _stopping.is_set():
+                self._signals.failed.emit(exc)
         else:
-            self._signals.succeeded.emit(result)
+            if not _stopping.is_set():
+                self._signals.succeeded.emit(result)
 
 
 # Signals objects of running tasks: kept alive until their result has been delivered.
@@ -71,7 +92,7 @@ def run_task(
     deleted meanwhile. Callers that may start a newer task for the same thing compare a
     generation number so a stale result is ignored. ``io=True`` for work that mostly waits
     (network): it runs beside the CPU tasks instead of queueing behind them. Call from the
-    GUI thread only."""
+    GUI thread only. After :func:`stop_all` nothing starts (and nothing is delivered)."""
     signals = TaskSignals()
     _live.add(signals)
 
@@ -101,10 +122,33 @@ def configure_gil() -> None:
 
 def yield_to_gui(seconds: float = 0.003) -> None:
     """Called between slices of long work in a task: sleeping releases the GIL, so the GUI
-    thread runs uncontended for a moment (handles input, paints) before the next slice."""
+    thread runs uncontended for a moment (handles input, paints) before the next slice.
+    Also the quit checkpoint: raises :class:`Cancelled` once :func:`stop_all` ran."""
     time.sleep(seconds)
+    if _stopping.is_set():
+        raise Cancelled()
 
 
 def wait_for_tasks(msecs: int = 10_000) -> bool:
     """Block until every background task has finished (app exit and tests)."""
     return cpu_pool().waitForDone(msecs) and QThreadPool.globalInstance().waitForDone(msecs)
+
+
+def stop_all(msecs: int = 60_000) -> bool:
+    """Quitting: drop queued tasks, make running ones stop at their next checkpoint, and
+    wait for the pool threads to be idle. True when no task is left running. A task inside
+    one long uninterruptible call (reading a 150,000-track file) is waited for: leaving it
+    running into interpreter shutdown is exactly the crash this prevents."""
+    _stopping.set()
+    for pool in (cpu_pool(), QThreadPool.globalInstance()):
+        pool.clear()
+    return wait_for_tasks(msecs)
+
+
+def stopping() -> bool:
+    return _stopping.is_set()
+
+
+def reset_for_tests() -> None:
+    """Allow tasks again after :func:`stop_all` (one test process builds many windows)."""
+    _stopping.clear()

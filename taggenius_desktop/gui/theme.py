@@ -73,7 +73,7 @@ def is_dark() -> bool:
     app = QGuiApplication.instance()
     if app is None:
         return False
-    return app.palette().color(QPalette.ColorRole.Window).lightness() < 128
+    return bool(QGuiApplication.palette().color(QPalette.ColorRole.Window).lightness() < 128)
 
 
 class ThemeController(QObject):
@@ -85,7 +85,9 @@ class ThemeController(QObject):
         super().__init__(app)
         self._app = app
         self._choice = choice
-        app.setStyle(QStyleFactory.create("Fusion"))
+        from .indicator_style import IndicatorStyle
+
+        app.setStyle(IndicatorStyle())
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._on_system_scheme_changed)
         self.apply(choice)
 

@@ -1,4 +1,4 @@
-"""The job manager: a queue in ``processing_log`` and a pool of worker processes.
+"""The job manager: a queue in the job log (``store.jobs_log``) and a pool of worker processes.
 
 Threading rules (the whole of them):
 - ``submit``, ``cancel``, ``resume`` and ``wait`` may be called from any thread; they only
@@ -56,15 +56,19 @@ class JobManager:
         if workers < 1:
             raise ValueError("at least one worker is needed")
         self.worker_count = workers
-        self.db_path = db_path
         self._context = multiprocessing.get_context("spawn")
         self._conn = db.connect(db_path)
+        # The file this run really uses (a stand-in when the data folder or the database
+        # could not be used), so worker processes open the same one.
+        self.db_path = str(db.resolve_path(db_path))
         self._lock = threading.Lock()
         self._queue: deque[_Pending] = deque()
         self._workers: list[_Worker] = []
         self._stopping = threading.Event()
         self._keep_warm = prestart
         jobs_log.mark_interrupted_jobs(self._conn)
+        # Held while this manager lives: readers see its Queued jobs die with it.
+        self._host_lock = jobs_log.hold_host_lock(self._conn)
         if prestart:
             # Idle workers waiting on their pipes make a submitted job start at once.
             for _ in range(workers):
@@ -198,6 +202,8 @@ class JobManager:
                 worker.process.join(timeout=1)
             self._finish_abandoned(worker, Status.INTERRUPTED, "The app closed before the job finished.")
         self._workers.clear()
+        if self._host_lock is not None:
+            self._host_lock.release()
         self._conn.close()
 
     def __enter__(self) -> "JobManager":
@@ -267,11 +273,14 @@ class JobManager:
         for worker in self._workers:
             if worker.job_id is None:
                 continue
+            cancel_wanted, all_done = jobs_log.cancel_state(conn, worker.job_id)
+            if all_done and worker.terminated_at is None:
+                # Every track is done, only the output write remains: finished work is not
+                # cancelled (the job side of this rule is in jobs/tagging.py).
+                worker.cancel_seen_at = None
+                continue
             if worker.cancel_seen_at is None:
-                row = conn.execute(
-                    "SELECT cancel_requested FROM processing_log WHERE id = ?", (worker.job_id,)
-                ).fetchone()
-                if row and row[0]:
+                if cancel_wanted:
                     worker.cancel_seen_at = now
                 continue
             if worker.terminated_at is None and now - worker.cancel_seen_at > CANCEL_GRACE_S:
@@ -285,10 +294,5 @@ class JobManager:
         """A worker died or was stopped holding a job: give the job a final status."""
         if worker.job_id is None:
             return
-        conn = conn or self._conn
-        conn.execute(
-            "UPDATE processing_log SET status = ?, error = COALESCE(?, error), finished_at = ? "
-            "WHERE id = ? AND status IN (?, ?)",
-            (status, error, time.time(), worker.job_id, *Status.ACTIVE),
-        )
+        jobs_log.finish_abandoned(conn or self._conn, worker.job_id, status, error)
         worker.job_id = None

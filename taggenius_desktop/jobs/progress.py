@@ -1,4 +1,4 @@
-"""Progress reporting from a running job into ``processing_log``.
+"""Progress reporting from a running job into the job log (``store.jobs_log``).
 
 Why throttled: a 100,000-track offline job finishes tracks every few microseconds; writing
 each would cost more than the tagging. Counters live in memory and are flushed at most
@@ -10,6 +10,7 @@ has died.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import threading
 import time
@@ -17,7 +18,10 @@ from dataclasses import asdict, dataclass
 from typing import Any, Callable
 
 from ..store import db, jobs_log
+from ..store.errors import StoreError
 from ..store.jobs_log import Status
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -44,6 +48,8 @@ class Reporter:
     def __init__(self) -> None:
         self.counters = Counters()
         self.current_track: str | None = None
+        #: The last store error a progress write met (None: every write landed).
+        self.store_trouble: StoreError | None = None
 
     def tick(self, force: bool = False) -> None:
         """Counters changed; publish them if it is time."""
@@ -91,7 +97,17 @@ class DatabaseReporter(Reporter):
         values["tracks_done"] = self.counters.tracks_done
         values["current_track"] = self.current_track
         values["heartbeat_at"] = time.time()
-        jobs_log.update_job(self._conn, self.job_id, **values)
+        self._write(values)
+
+    def _write(self, values: dict[str, Any]) -> None:
+        """Progress is not the DJ's data: when the disk under the data folder is full the
+        job goes on (it may still write its output); the trouble is kept for the runner."""
+        try:
+            jobs_log.update_job(self._conn, self.job_id, **values)
+        except StoreError as trouble:
+            if self.store_trouble is None:
+                log.warning("job %s: progress not recorded: %s", self.job_id, trouble)
+            self.store_trouble = trouble
 
     def is_cancelled(self) -> bool:
         return self._cancelled.is_set() or self._host_lost.is_set()
@@ -101,7 +117,7 @@ class DatabaseReporter(Reporter):
         return self._host_lost.is_set()
 
     def set_fields(self, **values: object) -> None:
-        jobs_log.update_job(self._conn, self.job_id, **values)
+        self._write(values)
 
     def close(self) -> None:
         self._stop.set()
@@ -114,15 +130,11 @@ class DatabaseReporter(Reporter):
         try:
             while not self._stop.wait(self._heartbeat_interval):
                 try:
-                    conn.execute(
-                        "UPDATE processing_log SET heartbeat_at = ? WHERE id = ?", (time.time(), self.job_id)
-                    )
-                    row = conn.execute(
-                        "SELECT cancel_requested FROM processing_log WHERE id = ?", (self.job_id,)
-                    ).fetchone()
+                    jobs_log.heartbeat(conn, self.job_id)
+                    cancel = jobs_log.cancel_requested(conn, self.job_id)
                 except sqlite3.Error:
                     continue  # a busy database must not kill the heartbeat; retry next beat
-                if row and row[0]:
+                if cancel:
                     self._cancelled.set()
                 if self._host_alive is not None and not self._host_alive():
                     self._host_lost.set()

@@ -13,17 +13,21 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from ..library import Library
-from ..store import cache as tag_cache
+from ..tagging.choice import Provider, TaggerChoice
 from ..vocabulary.profile import TagProfile, TrackInfo
+from .cached import partition
 from .specs import TagJobSpec
-from .tagging import cache_key
+
+#: Proposal origins: computed now by the offline tagger, or an earlier LLM job's cached answer.
+ORIGIN_OFFLINE = Provider.OFFLINE.value
+ORIGIN_CACHE = "cache"
 
 
 @dataclass(frozen=True, slots=True)
 class Proposal:
     track_id: str
     profile: TagProfile
-    origin: str  # "offline" (computed now) or "cache" (an earlier LLM job's answer)
+    origin: str  # ORIGIN_OFFLINE or ORIGIN_CACHE
 
 
 def propose(
@@ -32,22 +36,20 @@ def propose(
     """TrackID -> proposal for every track that has one."""
     wanted = list(track_ids) if track_ids is not None else [t.track_id for t in library.tracks]
     infos = {tid: TrackInfo.from_attributes(library.track_by_id(tid).attrs) for tid in wanted}
-    if spec.provider.provider == "offline":
+    choice = TaggerChoice.of(spec.provider)
+    key = choice.cache_key()
+    if key is None:
         from ..tagging.offline import profile_for
+        from ..tagging.offline.evidence import not_music
 
-        return {tid: Proposal(tid, profile_for(info), "offline") for tid, info in infos.items()}
+        proposals = {}
+        for tid, info in infos.items():
+            profile = profile_for(info)
+            if not_music(info, profile.sources["primary_genre"]) is None:  # a tone gets no proposal
+                proposals[tid] = Proposal(tid, profile, ORIGIN_OFFLINE)
+        return proposals
     if conn is None:
         return {}
-    key = cache_key(spec)
-    identities = {tid: tag_cache.track_identity(info) for tid, info in infos.items()}
-    hits = tag_cache.get_cached(conn, key, identities.values()) if key else {}
-    return {tid: Proposal(tid, hits[ident], "cache") for tid, ident in identities.items() if ident in hits}
+    hits = partition(conn, infos, key).hits
+    return {tid: Proposal(tid, profile, ORIGIN_CACHE) for tid, profile in hits.items()}
 
-
-def count_cached(library: Library, spec: TagJobSpec, conn: sqlite3.Connection) -> int:
-    """How many of the library's tracks already have tags cached for the spec's provider."""
-    key = cache_key(spec)
-    if key is None:
-        return 0
-    identities = [tag_cache.track_identity(TrackInfo.from_attributes(t.attrs)) for t in library.tracks]
-    return tag_cache.count_cached(conn, key, identities)

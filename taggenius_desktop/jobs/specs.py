@@ -8,13 +8,17 @@ key is deliberately *not* part of the stored spec: it travels to the worker in m
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
+from ..tagging.choice import PROVIDER_NAMES, Provider
+from .. import paths
+from ..store import db
+from ..audio import AUDIO_MODES
 from ..vocabulary.profile import Level
 
-PROVIDERS = ("offline", "openai", "openai-compatible")
+PROVIDERS = PROVIDER_NAMES
 
 
 class SpecError(ValueError):
@@ -23,7 +27,7 @@ class SpecError(ValueError):
 
 @dataclass(frozen=True)
 class ProviderSettings:
-    provider: str = "offline"
+    provider: str = Provider.OFFLINE.value
     model: str = ""
     base_url: str | None = None
     batch_size: int | None = None
@@ -53,6 +57,14 @@ class TagJobSpec:
     locked: tuple[str, ...] = ()
     display_name: str = ""
     job_type: str = "tag"
+    #: where to write the per-track CSV report (jobs.report), or None for no report
+    report_path: str | None = None
+    #: energy from the audio files: auto | on | off (see audio.AUDIO_MODES)
+    audio: str = "off"
+    #: (old music folder, folder on this computer) pairs applied to each Location
+    music_roots: tuple[tuple[str, str], ...] = ()
+    #: analysis processes (None: one per core; 0: in the job's own process)
+    audio_workers: int | None = None
 
 
 @dataclass(frozen=True)
@@ -81,9 +93,29 @@ def default_output_path(input_path: str | Path, suffix: str) -> Path:
     return source.with_name(f"{source.stem}_{suffix}.xml")
 
 
+def _within(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
 def _check_output(input_path: Path, output_path: Path) -> None:
-    if output_path.resolve() == input_path.resolve():
+    resolved = output_path.resolve()  # through symlinks: a link to the database is the database
+    if resolved == input_path.resolve():
         raise SpecError(f"{output_path.name}: the output would overwrite the input; choose another file name")
+    _check_outside_data_folder(output_path)
+
+
+def _check_outside_data_folder(output_path: Path) -> None:
+    resolved = output_path.resolve()
+    # The data folder holds the database (written over, SQLite would then write its pages
+    # into the XML), its -wal/-shm, logs and settings. Only the app's own output folder
+    # inside it (under TAGGENIUS_HOME) is for outputs.
+    allowed = paths.default_output_dir().resolve()
+    for folder in (*paths.protected_dirs(), *db.stand_in_dirs()):
+        if _within(resolved, folder.resolve()) and not _within(resolved, allowed):
+            raise SpecError(
+                f"{output_path}: that is inside the Tag Genius data folder {folder} (its database, logs and "
+                "settings); choose another place for the output"
+            )
 
 
 def build_tag_job(
@@ -91,7 +123,7 @@ def build_tag_job(
     output_path: str | Path | None = None,
     *,
     level: str | Level = Level.RECOMMENDED,
-    provider: str = "offline",
+    provider: str = Provider.OFFLINE.value,
     model: str = "",
     base_url: str | None = None,
     api_key: str | None = None,
@@ -102,16 +134,29 @@ def build_tag_job(
     playlists: Sequence[str] = (),
     overrides: Mapping[str, Mapping[str, Any]] | None = None,
     locked: Sequence[str] = (),
+    report_path: str | Path | None = None,
+    audio: str = "off",
+    music_roots: Sequence[tuple[str, str]] = (),
+    audio_workers: int | None = None,
 ) -> TagJobSpec:
     source = Path(input_path).expanduser().absolute()
     target = Path(output_path).expanduser().absolute() if output_path else default_output_path(source, "tagged")
     _check_output(source, target)
+    if report_path:
+        report = Path(report_path).expanduser().absolute()
+        _check_output(source, report)
+        if report.resolve() == target.resolve():
+            raise SpecError(f"{report.name}: the report would overwrite the tagged library; choose another file name")
     try:
         level_value = Level(level).value if not isinstance(level, Level) else level.value
     except ValueError:
         raise SpecError(f"unknown level {level!r}; choose essential, recommended or detailed") from None
-    if provider not in PROVIDERS:
-        raise SpecError(f"unknown provider {provider!r}; choose one of {', '.join(PROVIDERS)}")
+    try:
+        Provider.parse(provider)
+    except ValueError as error:
+        raise SpecError(str(error)) from None
+    if audio not in AUDIO_MODES:
+        raise SpecError(f"unknown audio mode {audio!r}; choose one of {', '.join(AUDIO_MODES)}")
     settings = ProviderSettings(
         provider=provider,
         model=model,
@@ -131,6 +176,10 @@ def build_tag_job(
         overrides={k: dict(v) for k, v in (overrides or {}).items()},
         locked=tuple(locked),
         display_name=f"Tag {source.name}",
+        report_path=str(Path(report_path).expanduser().absolute()) if report_path else None,
+        audio=audio,
+        music_roots=tuple((str(old), str(new)) for old, new in music_roots),
+        audio_workers=audio_workers,
     )
 
 
@@ -139,7 +188,9 @@ def build_split_job(
 ) -> SplitJobSpec:
     source = Path(input_path).expanduser().absolute()
     if out_dir:
-        return SplitJobSpec(str(source), None, str(Path(out_dir).expanduser().absolute()), f"Split {source.name}")
+        folder = Path(out_dir).expanduser().absolute()
+        _check_outside_data_folder(folder)
+        return SplitJobSpec(str(source), None, str(folder), f"Split {source.name}")
     target = Path(output_path).expanduser().absolute() if output_path else default_output_path(source, "split")
     _check_output(source, target)
     return SplitJobSpec(str(source), str(target), None, f"Split {source.name}")
@@ -166,15 +217,10 @@ def spec_from_json(text: str, api_key: str | None = None) -> JobSpec:
         data["provider"] = ProviderSettings(**data["provider"], api_key=api_key)
         data["playlists"] = tuple(data.get("playlists", ()))
         data["locked"] = tuple(data.get("locked", ()))
+        data["music_roots"] = tuple(tuple(pair) for pair in data.get("music_roots", ()))
         return TagJobSpec(**data)
     if kind == "split":
         return SplitJobSpec(**data)
     if kind == "restore":
         return RestoreJobSpec(**data)
     raise SpecError(f"unknown job type {kind!r}")
-
-
-def with_api_key(spec: JobSpec, api_key: str | None) -> JobSpec:
-    if isinstance(spec, TagJobSpec) and api_key:
-        return replace(spec, provider=replace(spec.provider, api_key=api_key))
-    return spec

@@ -13,13 +13,14 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from ..library import Library, LibraryError, write_library
-from ..store import cache as tag_cache
+from ..library import Library, LibraryError
 from ..tagging.offline import profile_for
 from ..vocabulary import load_vocabulary
 from ..vocabulary.profile import TagProfile, TrackInfo
 from ..writeback import parse_block
+from .cached import ANY_TAGGER, partition
 from .errors import JobFailed
+from .finish import write_output
 from .progress import Reporter, open_library
 from .specs import SplitJobSpec
 
@@ -42,11 +43,7 @@ def classify(library: Library, conn: sqlite3.Connection | None) -> dict[str, tup
     """TrackID -> (primary genre, energy or None, first situation or None)."""
     vocab = load_vocabulary()
     infos = {t.track_id: TrackInfo.from_attributes(t.attrs) for t in library.tracks}
-    cached: dict[str, TagProfile] = {}
-    if conn is not None:
-        identities = {tid: tag_cache.track_identity(info) for tid, info in infos.items()}
-        by_identity = tag_cache.latest_cached_any(conn, identities.values())
-        cached = {tid: by_identity[ident] for tid, ident in identities.items() if ident in by_identity}
+    cached: dict[str, TagProfile] = partition(conn, infos, ANY_TAGGER).hits
     result: dict[str, tuple[str, int | None, str | None]] = {}
     for track_id, info in infos.items():
         profile = cached.get(track_id)
@@ -101,7 +98,7 @@ def run_split_job(spec: SplitJobSpec, reporter: Reporter, conn: sqlite3.Connecti
             stem = Path(spec.input_path).stem
             for genre in genres:
                 target = out_dir / f"{stem}_{_safe_file_part(genre)}.xml"
-                write_library(library.subset(by_genre[genre]), target)
+                write_output(library.subset(by_genre[genre]), target)
                 outputs.append(str(target))
         else:
             assert spec.output_path is not None
@@ -114,7 +111,7 @@ def run_split_job(spec: SplitJobSpec, reporter: Reporter, conn: sqlite3.Connecti
             situation_order = {name: i for i, name in enumerate(vocab.situations)}
             for situation in sorted(by_situation, key=lambda s: situation_order.get(s, 999)):
                 library.add_playlist([FOLDER, "By Situation"], situation, by_situation[situation])
-            write_library(library, spec.output_path)
+            write_output(library, spec.output_path)
             outputs.append(spec.output_path)
     except LibraryError as error:
         raise JobFailed(str(error), bad_input=True) from None

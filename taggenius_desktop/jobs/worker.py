@@ -17,6 +17,7 @@ from multiprocessing.connection import Connection
 from typing import Callable
 
 from ..store import db, jobs_log
+from ..store.errors import StoreError
 from ..store.jobs_log import Status
 from .progress import DatabaseReporter, mark_started
 
@@ -31,6 +32,10 @@ def worker_main(tasks: Connection, db_path: str | None, parent_pid: int) -> None
     setup_logging("worker")
 
     def host_alive() -> bool:
+        if os.name == "posix":
+            # An orphan is handed to another parent at once; a pid check would still see
+            # the dead host as a zombie, or a reused pid as alive.
+            return os.getppid() == parent_pid
         return jobs_log.process_alive(parent_pid)
 
     while True:
@@ -54,8 +59,16 @@ def run_job(
     db_path: str | None = None,
     host_alive: Callable[[], bool] | None = None,
 ) -> str:
-    """Run one job from ``processing_log`` in this process; returns its final status."""
+    """Run one job from the job log in this process; returns its final status."""
     conn = db.connect(db_path)
+    # Held until the final status is written: readers judge liveness by it (jobs_log).
+    try:
+        lock = jobs_log.hold_job_lock(conn, job_id)
+    except TimeoutError:
+        jobs_log.update_job(conn, job_id, status=Status.FAILED, finished_at=time.time(),
+                            error="This job is still running in another Tag Genius process.")
+        conn.close()
+        return Status.FAILED
     mark_started(conn, job_id, os.getpid())
     record = jobs_log.get_job(conn, job_id)
     assert record is not None, f"job {job_id} vanished"
@@ -86,6 +99,9 @@ def run_job(
             error = str(failure)
             if failure.bad_input:
                 result = {"error_kind": "bad_input"}
+    except StoreError as trouble:  # a full disk under the data folder: plain words, no traceback
+        log.error("job %s: %s", job_id, trouble)
+        error = str(trouble)
     except Exception as unexpected:  # noqa: BLE001 - any bug must end the job visibly
         log.error("job %s crashed:\n%s", job_id, traceback.format_exc())
         from ..logs import redact_secrets
@@ -99,7 +115,13 @@ def run_job(
         values["result_data"] = json.dumps(result, ensure_ascii=False)
         if result.get("output_file_path"):
             values["output_file_path"] = result["output_file_path"]
-    jobs_log.update_job(conn, job_id, **values)
+    try:
+        jobs_log.update_job(conn, job_id, **values)
+    except StoreError as trouble:
+        # Nothing more can be recorded; the job shows as Interrupted once this process is gone.
+        log.error("job %s: could not record its end (%s): %s", job_id, status, trouble)
+    if lock is not None:
+        lock.release(remove=True)
     conn.close()
     log.info("job %s finished: %s%s", job_id, status, f" ({error})" if error else "")
     return status

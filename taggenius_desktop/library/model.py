@@ -13,11 +13,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator, Mapping, Sequence
+from typing import Callable, Iterable, Iterator, Mapping, Sequence
 from urllib.parse import unquote
 
 from lxml import etree
 
+from ..caches import register
 from .bulk import gc_paused
 from .elements import Element, from_lxml
 from .rbformat import INVALID_XML_CHARS
@@ -110,7 +111,7 @@ class Track:
         return self.original_attrs().get(name, default)
 
     @property
-    def changes(self) -> dict[str, str]:
+    def changes(self) -> dict[str, str | None]:
         """The attributes set through the library since reading (a copy)."""
         return dict(self._changes or {})
 
@@ -243,13 +244,13 @@ class PlaylistNode:
         attrs, children, keys = self._original
         if self.attrs != attrs or self._output_attrs() != attrs:
             return True
-        if len(children) != len(self.children) or any(a is not b for a, b in zip(children, self.children)):
+        if len(children) != len(self.children) or any(a is not b for a, b in zip(children, self.children, strict=True)):
             return True
         if len(keys) != len(self.track_keys) or tuple(self.track_keys) != keys:
             return True
         return any(child._is_modified() for child in self.children)
 
-    def _filtered_copy(self, keep_key) -> "PlaylistNode":
+    def _filtered_copy(self, keep_key: Callable[["PlaylistNode", str], bool]) -> "PlaylistNode":
         keys = [key for key in self.track_keys if keep_key(self, key)]
         copy = PlaylistNode(dict(self.attrs), [child._filtered_copy(keep_key) for child in self.children], keys)
         return copy
@@ -260,7 +261,7 @@ class PlaylistNode:
         return f"<PlaylistNode {kind} {self.name!r} ({size})>"
 
 
-_valid_names: set[str] = set()
+_valid_names: set[str] = register("library.model.valid_names", set())
 
 
 def _check_name(name: object) -> None:
@@ -416,7 +417,7 @@ class Library:
             self._source is not None
             and loaded is not None
             and len(loaded) == len(self.tracks)
-            and all(a is b for a, b in zip(loaded, self.tracks))
+            and all(a is b for a, b in zip(loaded, self.tracks, strict=True))
         )
 
 

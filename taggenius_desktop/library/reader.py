@@ -143,7 +143,8 @@ def _tracks_from_spans(
     data = source.data
     tracks: list[Track] = []
     append = tracks.append
-    for span, raw_id in zip(spans, raw_ids):
+    for span, raw_id in zip(spans, raw_ids, strict=False):
+        track_id: str | None
         if raw_id:
             track_id = raw_id.decode("utf-8")
         else:

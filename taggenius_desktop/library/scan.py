@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from ..caches import registered
 from .model import ElementSpan
 
 _SPECIAL = rb"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>"
@@ -61,6 +62,7 @@ def newline_of(data: bytes) -> bytes:
     return b"\r\n" if first > 0 and data[first - 1 : first] == b"\r" else b"\n"
 
 
+@registered("library.scan.start_tag")
 @lru_cache(maxsize=None)
 def _start_tag(name: bytes, specials: bool) -> re.Pattern[bytes]:
     tag = rb"<" + re.escape(name) + rb"(?=[\s/>])" + _ATTRIBUTES + rb">"
@@ -69,6 +71,7 @@ def _start_tag(name: bytes, specials: bool) -> re.Pattern[bytes]:
     return re.compile(rb"(" + tag + rb")", re.S)
 
 
+@registered("library.scan.end_tag")
 @lru_cache(maxsize=None)
 def _end_tag(name: bytes, specials: bool) -> re.Pattern[bytes]:
     tag = rb"</" + re.escape(name) + rb"\s*>"

@@ -28,6 +28,7 @@ from typing import Callable, Mapping
 
 from lxml import etree
 
+from ..caches import register
 from .rbformat import WRAP_AFTER_BYTES, escape_attribute, format_start_tag
 from .safety import fragment_parser
 
@@ -100,11 +101,11 @@ class TagLayout:
 
 #: raw name parts of a tag (joined by '"') -> layout; whitespace is kept in the key so
 #: the lookup costs one join, at the price of one entry per wrap pattern
-_layouts: dict[bytes, TagLayout | None] = {}
+_layouts: dict[bytes, TagLayout | None] = register("library.tags.layouts", {})
 #: the same, whitespace collapsed: one entry per attribute list
-_normalised: dict[bytes, TagLayout | None] = {}
-_extended: dict[tuple[TagLayout, tuple[str, ...]], TagLayout] = {}
-_escaped: dict[str, bytes] = {}
+_normalised: dict[bytes, TagLayout | None] = register("library.tags.normalised", {})
+_extended: dict[tuple[TagLayout, tuple[str, ...]], TagLayout] = register("library.tags.extended", {})
+_escaped: dict[str, bytes] = register("library.tags.escaped", {})
 
 
 def _analyse(key: bytes) -> TagLayout | None:
@@ -201,7 +202,8 @@ def lxml_attributes(tag: bytes) -> list[tuple[str, str]]:
     if not tag.endswith(b"/>"):
         tag = tag[:-1] + b"/>"
     element = etree.fromstring(tag, fragment_parser())
-    return element.items()
+    items: list[tuple[str, str]] = element.items()
+    return items
 
 
 def read_attributes(tag: bytes) -> dict[str, str]:
@@ -221,11 +223,11 @@ def read_attributes(tag: bytes) -> dict[str, str]:
             # Line ends outside the name parts sit inside values: XML normalises those.
             if "&" in text or "\t" in text or text.count("\n") + text.count("\r") != line_ends:
                 values = _split_unescaped('"'.join(values))
-            return dict(zip(layout.names, values))
+            return dict(zip(layout.names, values, strict=False))
     return dict(lxml_attributes(tag))
 
 
-_text_layouts: dict[str, tuple[TagLayout | None, int]] = {}
+_text_layouts: dict[str, tuple[TagLayout | None, int]] = register("library.tags.text_layouts", {})
 
 
 def _text_layout_for(key: str) -> tuple[TagLayout | None, int]:
@@ -286,7 +288,7 @@ def rewrite_tag(
     if added:
         layout = layout.extended(tuple(added))
     if removed:
-        values = [value for name, value in zip(layout.names, values) if name not in removed]
+        values = [value for name, value in zip(layout.names, values, strict=False) if name not in removed]
         layout = layout.without(frozenset(removed))
     return join_wrapped(layout, values, line_prefix, newline)
 
@@ -320,7 +322,8 @@ def _wrapper(tag: str, line_prefix: bytes, newline: bytes) -> tuple[Callable[[by
     return wrapper
 
 
-_wrappers: dict[tuple[str, bytes, bytes], tuple[Callable[[bytes], list[bytes]], bytes]] = {}
+_wrappers: dict[tuple[str, bytes, bytes], tuple[Callable[[bytes], list[bytes]], bytes]] = register(
+    "library.tags.wrappers", {})
 
 
 def _rewrite_slow(

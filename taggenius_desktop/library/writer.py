@@ -16,8 +16,10 @@ renamed over the target: a crash leaves the old file or the new one, never half 
 
 from __future__ import annotations
 
+import errno
 import os
-import tempfile
+import re
+import secrets
 from contextlib import suppress
 from pathlib import Path
 from typing import Callable
@@ -30,7 +32,48 @@ from .rbformat import INDENT_STEP, XML_DECLARATION, escape_attribute, format_sta
 from .scan import line_prefix
 from .tags import rewrite_tag
 
-Write = Callable[[bytes], object]
+Write = Callable[[bytes | memoryview], object]
+
+#: Disk-full errors: what a DJ reads as "disk full", whatever the platform calls it.
+_DISK_FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
+
+
+class OutputWriteError(LibraryError):
+    """Writing the output failed part way (disk full, I/O error): the job ran, the input
+    was fine, so this is not bad input. Nothing is left behind: no output, no temp file."""
+
+
+def _write_problem(exc: OSError) -> str:
+    if exc.errno in _DISK_FULL:
+        return "could not write the output: disk full"
+    return f"could not write the output ({exc.strerror or exc})"
+
+
+def temp_name_pattern(out: Path) -> re.Pattern[str]:
+    """The names our temp files for ``out`` have (see ``_create_temp``: eight hex digits
+    between our prefix and suffix), and nothing else's."""
+    return re.compile(rf"\.{re.escape(out.name)}\.[0-9a-f]{{8}}\.tmp")
+
+
+def remove_stale_temps(out_path: str | Path, older_than: float) -> list[Path]:
+    """Delete temp files of ours for ``out_path`` last written before ``older_than`` (a
+    time): what a kill -9 during an earlier write left behind. A younger one may belong
+    to a write in progress and is kept. Returns what was removed."""
+    out = Path(out_path)
+    pattern = temp_name_pattern(out)
+    removed: list[Path] = []
+    try:
+        entries = list(os.scandir(out.parent))
+    except OSError:
+        return removed
+    for entry in entries:
+        if not pattern.fullmatch(entry.name):
+            continue
+        with suppress(OSError):
+            if entry.is_file(follow_symlinks=False) and entry.stat(follow_symlinks=False).st_mtime < older_than:
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+    return removed
 
 _BUFFER_SIZE = 1 << 20
 
@@ -82,33 +125,38 @@ def _check_output_path(lib: Library, out: Path) -> None:
         raise LibraryError(out, "is the input library; Tag Genius never writes over its input, choose another file")
 
 
-def _umask() -> int:
-    # Read once at import: os.umask can only be read by setting it.
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-_FILE_MODE = 0o666 & ~_umask()
+def _create_temp(out: Path) -> tuple[int, str]:
+    """A new, exclusive temp file next to ``out``, created with mode 0666 so the OS applies
+    the umask in force, exactly as for any file the user saves (tempfile.mkstemp would make
+    it 0600, and reading the umask means setting it, process-wide)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    for _ in range(100):
+        name = str(out.parent / f".{out.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            return os.open(name, flags, 0o666), name
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary name next to {out.name}")
 
 
 def _atomic_write(out: Path, produce: Callable[[Write], None]) -> None:
     try:
-        handle, temp_name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
+        handle, temp_name = _create_temp(out)
     except OSError as exc:
+        if exc.errno in _DISK_FULL:
+            raise OutputWriteError(out, _write_problem(exc)) from None
         raise LibraryError(out, f"cannot be written ({exc.strerror or exc})") from None
     try:
         with os.fdopen(handle, "wb", buffering=_BUFFER_SIZE) as stream:
             produce(stream.write)
             stream.flush()
             os.fsync(stream.fileno())
-        os.chmod(temp_name, _FILE_MODE)
         os.replace(temp_name, out)
     except BaseException as exc:
         with suppress(OSError):
             os.unlink(temp_name)
         if isinstance(exc, OSError):
-            raise LibraryError(out, f"cannot be written ({exc.strerror or exc})") from None
+            raise OutputWriteError(out, _write_problem(exc)) from None
         raise
     _fsync_folder(out.parent)
 

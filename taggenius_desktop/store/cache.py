@@ -14,9 +14,11 @@ import json
 import sqlite3
 import time
 import unicodedata
+from types import TracebackType
 from typing import Iterable, Mapping
 
 from ..vocabulary.profile import TagProfile, TrackInfo
+from .errors import plain
 
 
 def _normalize(text: str) -> str:
@@ -100,17 +102,42 @@ def latest_cached_any(conn: sqlite3.Connection, identities: Iterable[str]) -> di
 
 class _transaction:
     """BEGIN IMMEDIATE ... COMMIT: take the write lock up front so a busy database waits
-    (busy_timeout) instead of failing half way with "database is locked"."""
+    (busy_timeout) instead of failing half way with "database is locked".
+
+    A full disk (SQLITE_FULL) or an I/O error makes SQLite roll the transaction back by
+    itself; a ROLLBACK then fails with "cannot rollback - no transaction is active" and
+    hides the real cause. So roll back only what is still open, and raise the cause as a
+    :class:`~.errors.StoreError` in plain words.
+    """
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
 
     def __enter__(self) -> sqlite3.Connection:
-        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as error:
+            raise plain(error, self.conn) from error
         return self.conn
 
-    def __exit__(self, exc_type, exc, tb) -> None:
-        self.conn.execute("COMMIT" if exc_type is None else "ROLLBACK")
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if exc is None:
+            try:
+                self.conn.execute("COMMIT")
+                return
+            except sqlite3.Error as error:
+                exc = error
+        if self.conn.in_transaction:
+            try:
+                self.conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass  # the cause below is what the caller needs to see
+        if isinstance(exc, sqlite3.Error):
+            replacement = plain(exc, self.conn)
+            if replacement is not exc or exc_type is None:
+                raise replacement from exc
 
 
 transaction = _transaction

@@ -8,6 +8,7 @@ import zlib
 from dataclasses import dataclass
 from typing import Iterable
 
+from . import jobs_log
 from .cache import transaction
 
 
@@ -61,13 +62,17 @@ def latest_by_location(conn: sqlite3.Connection, locations: Iterable[str]) -> di
     return found
 
 
+def by_job_for_locations(conn: sqlite3.Connection, locations: Iterable[str]) -> dict[int, list[TrackOriginals]]:
+    """Per job, newest first, its records for tracks at these locations: restore of an
+    edited tagged file picks the job that wrote the file from these as a whole."""
+    wanted = set(locations)
+    found: dict[int, list[TrackOriginals]] = {}
+    for job_id, blob in conn.execute("SELECT job_id, data FROM track_originals ORDER BY job_id DESC"):
+        records = [record for record in _decode(job_id, blob) if record.location in wanted]
+        if records:
+            found[job_id] = records
+    return found
+
+
 def job_for_output_hash(conn: sqlite3.Connection, sha256: str) -> int | None:
-    row = conn.execute(
-        "SELECT id FROM processing_log WHERE output_sha256 = ? AND job_type = 'tag' ORDER BY id DESC LIMIT 1",
-        (sha256,),
-    ).fetchone()
-    return int(row[0]) if row else None
-
-
-def has_any(conn: sqlite3.Connection, job_id: int) -> bool:
-    return conn.execute("SELECT 1 FROM track_originals WHERE job_id = ?", (job_id,)).fetchone() is not None
+    return jobs_log.job_for_output_hash(conn, sha256)

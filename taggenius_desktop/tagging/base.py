@@ -8,7 +8,7 @@ batch) so a kill loses at most the requests in flight.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable, Sequence
 
 from ..vocabulary.profile import TagProfile, TrackInfo
@@ -16,11 +16,14 @@ from ..vocabulary.profile import TagProfile, TrackInfo
 
 @dataclass(frozen=True, slots=True)
 class TagResult:
-    """One track's outcome. Exactly one of ``profile`` and ``error`` is set."""
+    """One track's outcome. Exactly one of ``profile``, ``error`` and ``skipped`` is set;
+    ``skipped`` says in plain words why a track was deliberately not tagged ("not music:
+    shorter than 30 seconds")."""
 
     track_id: str
     profile: TagProfile | None = None
     error: str | None = None
+    skipped: str | None = None
 
 
 @dataclass(slots=True)
@@ -55,7 +58,7 @@ IsCancelled = Callable[[], bool]
 
 
 class Tagger(ABC):
-    #: short provider name: "offline", "openai", "openai-compatible"
+    #: short provider name: a ``tagging.choice.Provider`` value
     name: str = ""
     #: True when results are worth caching (LLM calls cost time and money; offline does not)
     uses_cache: bool = False
@@ -84,5 +87,5 @@ class Tagger(ABC):
         ``on_results`` is always called from the thread that called ``tag``.
         """
 
-    def close(self) -> None:  # pragma: no cover - default has nothing to release
+    def close(self) -> None:  # noqa: B027 - optional hook: the default has nothing to release
         """Release connections and threads."""

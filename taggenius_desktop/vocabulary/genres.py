@@ -28,16 +28,20 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Iterable, Mapping
 
+from ..caches import registered
+from .phrases import SPLIT_RE as _SPLIT_RE
+from .phrases import PhraseReading
 from .text import fix_mojibake, fold
 
 SEPARATORS = "/;,|()"
-_SPLIT_RE = re.compile(r"[/;,|()]")
 _URL_RE = re.compile(
     r"\S*(?:https?://|www\.)\S*"
     r"|\S+\.(?:com|net|org|ru|me|pl|lt|lv|su|co|ws|mx|az|se|de|uk|info|biz|fm|io|to|br|cc|us|eu|tk"
     r"|ua|by|kz|hu|ro|cz|sk|es|it|fr|nl|zip)\b\S*"
     r"|@\S+"
 )
+#: download sites and links, which are never genre words (also in free text such as Comments)
+URL_RE = _URL_RE
 _SPACERS_RE = re.compile(r"[-_.'\"*~!?<>#:=^$%]+")
 _AMP_RE = re.compile(r"\s*&\s*")
 _SEP_SPACES_RE = re.compile(r"\s*([/;,|()])\s*")
@@ -98,7 +102,7 @@ class GenreAnalysis:
 _EMPTY = GenreAnalysis(())
 
 
-class GenreMap:
+class GenreMap(PhraseReading):
     """Canonical genres, their DAG, aliases and per-genre defaults (from genres.json)."""
 
     def __init__(self, data: Mapping[str, Any], primary_genres: Iterable[str]) -> None:
@@ -149,6 +153,10 @@ class GenreMap:
                 raise GenreDataError(f"compound {text!r} is already an alias of {self._aliases[key][0]!r}")
             self._aliases[key] = tuple(members)
         self._junk = frozenset(genre_key(j) for j in data.get("junk", ()))
+        self._modifiers = frozenset(m for m in data.get("compound_modifiers", ()) if not m.startswith("_"))
+        unknown_modifiers = sorted(self._modifiers - set(genres))
+        if unknown_modifiers:
+            raise GenreDataError(f"compound_modifiers names unknown genres {unknown_modifiers}")
         clash = sorted(self._junk & set(self._aliases))
         if clash:
             raise GenreDataError(f"junk entries that are also aliases: {clash}")
@@ -177,6 +185,9 @@ class GenreMap:
         self._known_words = frozenset(w for group in words.values() for w in group)
         self._words_by_letter = {letter: sorted(group) for letter, group in words.items()}
         self._memo: dict[str, GenreAnalysis] = {}
+        self._label_memo: dict[str, tuple[str, ...]] = {}
+        self._url_re = _URL_RE
+        self._genre_key = genre_key
 
     # -- the DAG -------------------------------------------------------------------------
 
@@ -323,7 +334,11 @@ class GenreMap:
             if found:
                 names.extend(found)
                 continue
-            energy += self._read_words(part, protected, names, vibes)
+            in_part: list[str] = []
+            energy += self._read_words(part, protected, in_part, vibes)
+            # "R&B & Hip-Hop" names two genres side by side; only a compound has a head.
+            coordinated = "&" in part or " and " in part
+            names.extend(in_part if coordinated else _head_first(in_part, self._vague, self._modifiers))
 
         unique = list(dict.fromkeys(names))
         specific = self._majority_first([n for n in unique if n not in self._vague])
@@ -331,13 +346,20 @@ class GenreMap:
         return GenreAnalysis(ordered, max(-2, min(2, energy)), tuple(dict.fromkeys(vibes)))
 
     def _majority_first(self, names: list[str]) -> list[str]:
-        """Order names so that those under the primary genre most of them live under come
-        first ("Dub, Acid, Deep House, Minimal Techno" is a techno track, not reggae); ties
-        keep the order the user wrote."""
+        """Order names so that those of the family (primary genre) most of them live under
+        come first ("Dub, Acid, Deep House, Minimal Techno" is a techno track, not reggae).
+        A tie goes to the family most names belong to through any parent ("Dub/Tech
+        House/Minimal": Tech House and Minimal both sit under House and Techno, Dub only
+        under Reggae), then to the order the user wrote. The most specific name within the
+        winning family sets the defaults (see the offline tagger)."""
         if len(names) < 3:
             return names
         homes = [self._primary_of[n] for n in names]
-        rank = {home: (-homes.count(home), homes.index(home)) for home in homes}
+        support: dict[str, int] = {}
+        for name in names:
+            for family in self._ancestors[name] & self._primary_set:
+                support[family] = support.get(family, 0) + 1
+        rank = {home: (-homes.count(home), -support.get(home, 0), homes.index(home)) for home in homes}
         return [n for _, n in sorted(enumerate(names), key=lambda item: (rank[homes[item[0]]], item[0]))]
 
     def _read_words(self, part: str, protected: list[tuple[str, ...]], names: list[str], vibes: list[str]) -> int:
@@ -373,32 +395,22 @@ class GenreMap:
             return word
         return _closest(word, tuple(self._words_by_letter.get(word[0], ())))
 
-    def find_in_text(self, text: str, stopwords: frozenset[str] = frozenset()) -> tuple[str, ...]:
-        """Specific genres named as whole phrases in free text (a title's version part),
-        without typo tolerance or hints: "(Techno Mix)" names Techno."""
-        return self.find_in_key(genre_key(text), stopwords)
 
-    def find_in_key(self, key: str, stopwords: frozenset[str] = frozenset()) -> tuple[str, ...]:
-        """:meth:`find_in_text` for text already passed through :func:`genre_key`."""
-        tokens = [t for t in _SPLIT_RE.sub(" ", key).split(" ") if t]
-        found: list[str] = []
-        i = 0
-        while i < len(tokens):
-            if tokens[i] not in self._first_words:
-                i += 1
-                continue
-            for size in range(min(self._max_words, len(tokens) - i), 0, -1):
-                phrase = " ".join(tokens[i : i + size])
-                names = self._aliases.get(phrase)
-                if names and phrase not in stopwords and names[0] not in self._vague:
-                    found.extend(names)
-                    i += size
-                    break
-            else:
-                i += 1
-        return tuple(dict.fromkeys(found))
+def _head_first(names: list[str], vague: frozenset[str], modifiers: frozenset[str]) -> list[str]:
+    """An English genre compound is named by its last word: "pop house" is house, "pop
+    trap" is trap. Vague buckets never head, and modifier genres only when nothing else is
+    named: DJs write "pop" or "latin" as an adjective in any position ("house latin" is
+    latin-flavoured house, see genres.json)."""
+    if len(names) < 2:
+        return names
+    heads = [n for n in names if n not in vague and n not in modifiers] or [n for n in names if n in modifiers]
+    if not heads:
+        return names
+    head = heads[-1]
+    return [head, *(n for n in names if n != head)]
 
 
+@registered("vocabulary.genres.closest")
 @lru_cache(maxsize=4096)
 def _closest(word: str, candidates: tuple[str, ...]) -> str:
     match = difflib.get_close_matches(word, candidates, n=1, cutoff=0.84)

@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ..caches import registered
+
 # Pitch-class names as rekordbox writes them (flats except F#), for major and minor alike.
 CLASSIC_NAMES = ("C", "Db", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
 NOTATIONS = ("classic", "camelot", "open_key")
@@ -81,6 +83,7 @@ class Key:
         return self.classic
 
 
+@registered("vocabulary.keys.parse_key")
 @lru_cache(maxsize=1024)
 def parse_key(text: str | None) -> Key | None:
     """The key a Tonality value names, or None when it names none (empty, "8A - Energy 6",

@@ -13,6 +13,8 @@ from dataclasses import asdict, dataclass, field
 from enum import Enum
 from typing import Any, Mapping, NamedTuple
 
+from ..caches import register
+
 
 class Level(str, Enum):
     """How many values of each multi-valued category are written."""
@@ -83,7 +85,7 @@ def _int(raw: str | None) -> int:
     return value
 
 
-_INTS: dict[str, int] = {}
+_INTS: dict[str, int] = register("vocabulary.profile.ints", {})
 
 
 def _float(raw: str | None) -> float:

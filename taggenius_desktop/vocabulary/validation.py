@@ -20,21 +20,28 @@ import math
 import re
 from typing import Any, Mapping
 
-from . import profile as _profile
 from .profile import (
     ENERGY_MAX,
     ENERGY_MIN,
     MAX_VALUES_PER_CATEGORY,
+    SOURCE_ALBUM_LABEL,
+    SOURCE_AUDIO,
+    SOURCE_AUDIO_LLM,
+    SOURCE_COMMENTS,
     SOURCE_ENERGY,
+    SOURCE_FOLDER,
     SOURCE_GENRE_DEFAULT,
     SOURCE_GENRE_TAG,
+    SOURCE_GROUPING,
     SOURCE_KEY,
     SOURCE_LLM,
+    SOURCE_METADATA,
     SOURCE_MIXED_IN_KEY,
     SOURCE_TEMPO,
     SOURCE_TITLE,
     SOURCE_USER,
     SOURCE_YEAR,
+    Confidence,
     TagProfile,
 )
 from .text import fold
@@ -42,13 +49,12 @@ from .vocab import Vocabulary
 
 CATEGORIES = ("primary_genre", "sub_genres", "energy", "vibes", "situations", "components", "era")
 LIST_CATEGORIES = ("vibes", "situations", "components")
-#: "folder" (a genre read from the track's folder names by the offline tagger) has no
-#: constant in profile.py yet.
-SOURCE_FOLDER = getattr(_profile, "SOURCE_FOLDER", "folder")
 KNOWN_SOURCES = frozenset({
     SOURCE_GENRE_TAG, SOURCE_MIXED_IN_KEY, SOURCE_TEMPO, SOURCE_GENRE_DEFAULT, SOURCE_TITLE,
     SOURCE_YEAR, SOURCE_KEY, SOURCE_ENERGY, SOURCE_LLM, SOURCE_USER, SOURCE_FOLDER,
+    SOURCE_COMMENTS, SOURCE_GROUPING, SOURCE_ALBUM_LABEL, SOURCE_AUDIO, SOURCE_AUDIO_LLM, SOURCE_METADATA,
 })
+CONFIDENCES = frozenset(c.value for c in Confidence)
 
 # Keys an LLM (or an older cache entry) may use for a category.
 _KEY_ALIASES = {
@@ -104,6 +110,7 @@ def validate_profile(profile: TagProfile, vocab: Vocabulary) -> TagProfile:
     if profile.era is not None and (not isinstance(profile.era, str) or profile.era not in vocab.era_set):
         raise InvalidProfile(f"era {profile.era!r} is not in the vocabulary")
     _check_sources(profile.sources)
+    _check_confidence(profile.confidence)
     return profile
 
 
@@ -124,6 +131,16 @@ def _check_sources(sources: Any) -> None:
             raise InvalidProfile(f"sources names unknown category {category!r}")
         if not _is_source(source):
             raise InvalidProfile(f"source {source!r} of {category} is not a known source")
+
+
+def _check_confidence(confidence: Any) -> None:
+    if type(confidence) is not dict and not isinstance(confidence, Mapping):
+        raise InvalidProfile("confidence must be a mapping")
+    for category, level in confidence.items():
+        if category not in CATEGORIES:
+            raise InvalidProfile(f"confidence names unknown category {category!r}")
+        if level not in CONFIDENCES:
+            raise InvalidProfile(f"confidence {level!r} of {category} is not one of {sorted(CONFIDENCES)}")
 
 
 def _is_source(source: Any) -> bool:
@@ -185,6 +202,7 @@ def coerce_profile(raw: Mapping[str, Any], vocab: Vocabulary, source: str | None
         "era": era is not None,
     }
     sources = _coerce_sources(raw.get("sources"), filled, source)
+    confidence = _coerce_confidence(raw.get("confidence"), filled)
     profile = TagProfile(
         primary_genre=primary,
         sub_genres=tuple(subs[:MAX_VALUES_PER_CATEGORY]),
@@ -194,6 +212,7 @@ def coerce_profile(raw: Mapping[str, Any], vocab: Vocabulary, source: str | None
         components=lists["components"],
         era=era,
         sources=sources,
+        confidence=confidence,
     )
     return validate_profile(profile, vocab)
 
@@ -306,3 +325,29 @@ def _coerce_sources(raw_sources: Any, filled: Mapping[str, bool], source: str | 
             if is_filled:
                 sources.setdefault(category, source)
     return sources
+
+
+def _coerce_confidence(raw: Any, filled: Mapping[str, bool]) -> dict[str, str]:
+    """``confidence`` as one level for the whole track ("medium", what an LLM gives) or a
+    mapping per category; case and spacing forgiven, anything else refused."""
+    if raw is None:
+        return {}
+    if isinstance(raw, str):
+        level = _confidence_level(raw)
+        return {category: level for category, is_filled in filled.items() if is_filled}
+    if not isinstance(raw, Mapping):
+        raise InvalidProfile(f"confidence must be a level or a mapping, got {type(raw).__name__}")
+    levels: dict[str, str] = {}
+    for category, value in raw.items():
+        if category not in filled:
+            raise InvalidProfile(f"confidence names unknown category {category!r}")
+        if filled[category]:
+            levels[category] = _confidence_level(value)
+    return levels
+
+
+def _confidence_level(value: Any) -> str:
+    text = value.strip().lower() if isinstance(value, str) else value
+    if text not in CONFIDENCES:
+        raise InvalidProfile(f"confidence {value!r} is not one of {', '.join(c.value for c in Confidence)}")
+    return str(text)

@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping
 
+from ..caches import registered
 from ..paths import resource_path
 from .genres import GenreDataError, GenreMap
 from .profile import ENERGY_MAX, ENERGY_MIN
@@ -197,6 +198,7 @@ def build_vocabulary(vocab_data: Mapping[str, Any], genre_data: Mapping[str, Any
     )
 
 
+@registered("vocabulary.load")
 @lru_cache(maxsize=8)
 def _load(directory: Path) -> Vocabulary:
     vocab_data, vocab_raw = _read_json(directory / VOCABULARY_FILE)
@@ -212,6 +214,7 @@ def load_vocabulary(directory: Path | str | None = None) -> Vocabulary:
     return _load(Path(directory).resolve())
 
 
+@registered("vocabulary.bundled")
 @lru_cache(maxsize=1)
 def _load_bundled() -> Vocabulary:
     # Resolved once: callers on hot paths (the offline tagger) ask for it per track.

@@ -35,6 +35,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
+from ..caches import register
 from ..vocabulary.profile import ENERGY_MAX, ENERGY_MIN
 
 COMMENT_LIMIT = 255
@@ -102,7 +103,7 @@ def _check_block_value(value: Any, category: str) -> None:
 
 
 #: values that passed _check_block_value (the check depends on the value alone)
-_SAFE_VALUES: set[str] = set()
+_SAFE_VALUES: set[str] = register("writeback.block.safe_values", set())
 
 
 def comment_length(text: str) -> int:
@@ -183,7 +184,8 @@ def _reductions(content: BlockContent) -> list[tuple[BlockContent, str]]:
     for category, label in (("vibes", "Vibe"), ("situations", "Sit")):
         values = getattr(current, category)
         if values:
-            current = replace(current, **{category: ()})
+            emptied: dict[str, Any] = {category: ()}
+            current = replace(current, **emptied)
             steps.append((current, f"{label}: {values[0]}"))
     return steps
 
@@ -205,6 +207,15 @@ def fit_block(content: BlockContent, budget: int) -> tuple[str | None, tuple[str
     return None, tuple(dropped)
 
 
+def comments_full_note(limit: int = COMMENT_LIMIT) -> str:
+    """Why a track got no block: its own comment text fills the field."""
+    return f"comment text leaves no room for the Tag Genius block within {limit} characters"
+
+
+#: the note of a track whose Comments are full at rekordbox's limit (counted in summaries)
+NOTE_COMMENTS_FULL = comments_full_note()
+
+
 def place_block(comments: str, content: BlockContent, limit: int = COMMENT_LIMIT) -> PlacedComments:
     """``comments`` with ``content``'s block written in, the user's text untouched."""
     match = _BLOCK_RE.search(comments)
@@ -218,9 +229,7 @@ def place_block(comments: str, content: BlockContent, limit: int = COMMENT_LIMIT
     budget = limit - comment_length(before + separator + after)
     block, dropped = fit_block(content, budget)
     if block is None:
-        note = (
-            f"comment text leaves no room for the Tag Genius block within {limit} characters"
-        )
+        note = comments_full_note(limit)
         # A stale block would keep telling smart playlists the old energy: remove it.
         return PlacedComments(strip_blocks(comments), dropped, note)
     return PlacedComments(before + separator + block + after, dropped)

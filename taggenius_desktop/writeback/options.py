@@ -11,6 +11,11 @@ Defaults never destroy what the DJ set by hand:
 * ``grouping=KEEP``: writing situations into Grouping is opt-in.
 * ``protect_red=True``: a track coloured Red (the DJ's usual "review / delete" mark) is
   left entirely alone.
+* ``fill_unknown_genres=False``: a track whose genre or energy is only a guess (from the
+  tempo or a default, ``Confidence.GUESS``) keeps all its fields and is listed as unsure;
+  set it to write such guesses anyway.
+* ``keep_genre_labels=True``: words in the Genre field that are the DJ's own labels rather
+  than genres ("Dance Floor Filth", "trap banger") are kept after the genres written.
 
 :class:`WriteOptions` round-trips through :meth:`WriteOptions.to_dict` /
 :meth:`WriteOptions.from_dict` (JSON-safe) so job specs can carry it.
@@ -54,6 +59,11 @@ COLOUR_RED = "0xFF0000"
 #: Rating attribute values for 0 to 5 stars; rekordbox accepts nothing else.
 RATING_VALUES: tuple[int, ...] = (0, 51, 102, 153, 204, 255)
 
+
+def rating_stars(value: int) -> int:
+    """The stars (0..5) rekordbox shows for a Rating value; in-between values round down."""
+    return max(0, min(len(RATING_VALUES) - 1, value // RATING_VALUES[1]))
+
 ENERGIES: tuple[int, ...] = tuple(range(ENERGY_MIN, ENERGY_MAX + 1))
 
 #: energy -> colour: 9-10 Pink, 8 Orange, 6-7 Yellow, 4-5 Green, 1-3 Aqua.
@@ -72,6 +82,7 @@ DEFAULT_RATING_MAP: Mapping[int, int] = MappingProxyType(
 )
 
 _MODE_FIELDS = ("genre", "comments", "colour", "rating", "grouping")
+_FLAG_FIELDS = ("protect_red", "fill_unknown_genres", "keep_genre_labels")
 
 
 def _energy_key(key: Any) -> int:
@@ -144,6 +155,8 @@ class WriteOptions:
     rating: WriteMode = WriteMode.FILL_IF_EMPTY
     grouping: WriteMode = WriteMode.KEEP
     protect_red: bool = True
+    fill_unknown_genres: bool = False
+    keep_genre_labels: bool = True
     colour_map: Mapping[int, str] = field(default_factory=lambda: DEFAULT_COLOUR_MAP)
     rating_map: Mapping[int, int] = field(default_factory=lambda: DEFAULT_RATING_MAP)
 
@@ -152,8 +165,9 @@ class WriteOptions:
         object.__setattr__(self, "level", Level(self.level))
         for name in _MODE_FIELDS:
             object.__setattr__(self, name, WriteMode(getattr(self, name)))
-        if not isinstance(self.protect_red, bool):
-            raise ValueError(f"protect_red must be true or false, not {self.protect_red!r}")
+        for name in _FLAG_FIELDS:
+            if not isinstance(getattr(self, name), bool):
+                raise ValueError(f"{name} must be true or false, not {getattr(self, name)!r}")
         object.__setattr__(self, "colour_map", _checked_colour_map(self.colour_map))
         object.__setattr__(self, "rating_map", _checked_rating_map(self.rating_map))
 
@@ -166,13 +180,14 @@ class WriteOptions:
         return (WriteOptions.from_dict, (self.to_dict(),))
 
     def mode(self, option_name: str) -> WriteMode:
-        return getattr(self, option_name)
+        mode: WriteMode = getattr(self, option_name)
+        return mode
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe form (map keys become strings, as JSON requires)."""
         data: dict[str, Any] = {"level": self.level.value}
         data.update({name: self.mode(name).value for name in _MODE_FIELDS})
-        data["protect_red"] = self.protect_red
+        data.update({name: getattr(self, name) for name in _FLAG_FIELDS})
         data["colour_map"] = {str(k): v for k, v in self.colour_map.items()}
         data["rating_map"] = {str(k): v for k, v in self.rating_map.items()}
         return data

@@ -15,6 +15,11 @@ Recommended 2, Detailed 3; every multi-valued category is cut to its first ``N``
 * ``Grouping`` (off by default): the first ``N`` situations, ``"Peak Hour, Closing"``: a
   sortable column for set phase. Nothing is written when the profile has no situation.
 
+Two rules come before the modes (see :mod:`.options`): a profile whose genre or energy
+is only a guess (``Confidence.GUESS``: from the tempo or a default) changes nothing unless
+``fill_unknown_genres`` is set, and the DJ's own labels in the Genre field ("Dance Floor
+Filth") are kept after the genres written unless ``keep_genre_labels`` is off.
+
 Modes: REPLACE writes whenever the value differs; FILL_IF_EMPTY writes only when the
 field is absent or blank (for Rating also ``"0"``, no stars); KEEP never writes. For
 Comments the mode governs only the Tag Genius block (see :mod:`.options`).
@@ -30,7 +35,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Mapping, NamedTuple
 
+from ..caches import register, registered
 from ..vocabulary.profile import TagProfile
+from ..vocabulary import load_vocabulary
+from ..vocabulary.profile import Confidence, TagProfile
 from .block import (
     COMMENT_LIMIT,
     BlockContent,
@@ -54,6 +62,8 @@ MANAGED_FIELDS: tuple[str, ...] = (GROUPING, GENRE, COMMENTS, RATING, COLOUR)
 _UNSAFE_LIST_VALUE = re.compile(r"[,\x00-\x1f\x7f]")
 
 NOTE_RED = "track is marked Red (the DJ's review/delete mark): left alone"
+NOTE_UNSURE = "unsure: the genre or energy is only a guess from the tempo or a default, so nothing was written"
+_GUESS = Confidence.GUESS.value
 
 
 @dataclass(frozen=True)
@@ -68,7 +78,7 @@ class WritePlan:
 
 def _check_list_value(value: object, what: str) -> str:
     if value.__class__ is str and value in _SAFE_LIST_VALUES:  # vocabulary terms, over and over
-        return value  # type: ignore[return-value]
+        return value
     # Genre and Grouping are ", "-joined lists: a comma inside a value would split it.
     if not isinstance(value, str) or not value or value != value.strip() or _UNSAFE_LIST_VALUE.search(value):
         raise ValueError(f"{what} {value!r} cannot be written")
@@ -78,7 +88,7 @@ def _check_list_value(value: object, what: str) -> str:
 
 
 #: values that passed _check_list_value (the check depends on the value alone)
-_SAFE_LIST_VALUES: set[str] = set()
+_SAFE_LIST_VALUES: set[str] = register("writeback.plan.safe_list_values", set())
 
 
 def _distinct(values: tuple[str, ...], exclude: str) -> list[str]:
@@ -142,19 +152,21 @@ class _Derived(NamedTuple):
     #: no block yet and room for the whole one, which then needs neither format nor fit
     block: str
     block_length: int
+    #: the genre or the energy is only a guess (see NOTE_UNSURE)
+    unsure: bool
 
 
 # Why a cache: a job plans every track of a library (100,000 in a large one), and far
 # fewer distinct profiles than tracks exist (same genre, energy, era, components), so
 # validating and formatting once per distinct profile removes most of the cost. The key
 # is the profile's written content (``sources`` do not change what is written).
-_DERIVED: dict[tuple, tuple[WriteOptions, _Derived]] = {}
+_DERIVED: dict[tuple[object, ...], tuple[WriteOptions, _Derived]] = register("writeback.plan.derived", {})
 _DERIVED_MAX = 20_000
 # A second, cheaper level in front of it: taggers hand out the same TagProfile object for
 # tracks with the same outcome (the offline tagger shares them), so the object's identity
 # finds the derived values without building and hashing the content key. The entry holds
 # the profile itself, so its id cannot be reused by another object while it is cached.
-_BY_IDENTITY: dict[int, tuple[TagProfile, WriteOptions, _Derived]] = {}
+_BY_IDENTITY: dict[int, tuple[TagProfile, WriteOptions, _Derived]] = register("writeback.plan.by_identity", {})
 #: a 100,000-track library has some 25,000 distinct offline profiles: all should fit, or
 #: clearing the map sends look-ups down the content path again (correct, only slower);
 #: bounded because LLM profiles are one object per track and are held here until cleared
@@ -175,8 +187,10 @@ def _derive(profile: TagProfile, options: WriteOptions) -> _Derived:
 def _derive_by_content(profile: TagProfile, options: WriteOptions) -> _Derived:
     # id(options), checked by identity below: hashing WriteOptions costs more than the
     # whole plan, and one job uses one options object.
-    key = (
+    unsure = is_unsure(profile)
+    key: tuple[object, ...] = (
         id(options),
+        unsure,
         profile.primary_genre,
         profile.sub_genres,
         profile.energy,
@@ -186,10 +200,11 @@ def _derive_by_content(profile: TagProfile, options: WriteOptions) -> _Derived:
         profile.components,
         profile.era,
     )
+    cacheable = True
     try:
         hit = _DERIVED.get(key)
     except TypeError:  # an unhashable value (a list instead of a tuple): no cache
-        hit, key = None, None
+        hit, cacheable = None, False
     if hit is not None and hit[0] is options:
         return hit[1]
     n = options.level.values_per_category
@@ -201,14 +216,15 @@ def _derive_by_content(profile: TagProfile, options: WriteOptions) -> _Derived:
     colour = colour_value(profile.energy, options)
     rating = rating_value(profile.energy, options)
     block = format_block(content)
-    derived = _Derived(genre, grouping, content, colour, rating, block, comment_length(block))
-    if key is not None:
+    derived = _Derived(genre, grouping, content, colour, rating, block, comment_length(block), unsure)
+    if cacheable:
         if len(_DERIVED) >= _DERIVED_MAX:
             _DERIVED.clear()
         _DERIVED[key] = (options, derived)
     return derived
 
 
+@registered("writeback.plan.placed_blocks")
 @lru_cache(maxsize=8192)
 def _place_block_cached(comments: str, content: BlockContent) -> PlacedComments:
     # Many tracks share a comment (empty, or a label's boilerplate) and a block content.
@@ -219,6 +235,25 @@ _REPLACE = WriteMode.REPLACE
 _KEEP = WriteMode.KEEP
 _RED_UPPER = COLOUR_RED.upper()
 _RED_NOTES = (NOTE_RED,)
+_UNSURE_NOTES = (NOTE_UNSURE,)
+
+
+def is_unsure(profile: TagProfile) -> bool:
+    """True when the profile's genre or energy is only a guess (tempo or a default)."""
+    confidence = profile.confidence
+    return bool(confidence) and (confidence.get("primary_genre") == _GUESS or confidence.get("energy") == _GUESS)
+
+
+#: Genre value -> the DJ's own labels in it (own_labels, memoized for the hot path)
+_LABELS: dict[str, tuple[str, ...]] = {}
+
+
+def own_labels(genre: str | None) -> tuple[str, ...]:
+    """The DJ's own labels in a Genre value, as written ("Dance Floor Filth"); see
+    :meth:`~taggenius_desktop.vocabulary.genres.GenreMap.label_parts`."""
+    if not genre:
+        return ()
+    return load_vocabulary().genres.label_parts(genre)
 
 
 def plan_writeback(attrs: Mapping[str, str], profile: TagProfile, options: WriteOptions) -> WritePlan:
@@ -248,6 +283,8 @@ def plan_fields(
         colour_now = get(COLOUR)
         if colour_now and colour_now.strip().upper() == _RED_UPPER:
             return {}, _RED_NOTES, ()
+    if derived.unsure and not options.fill_unknown_genres:
+        return {}, _UNSURE_NOTES, ()
 
     changes: dict[str, str] = {}
     notes: tuple[str, ...] = ()
@@ -266,6 +303,14 @@ def plan_fields(
     if mode is not _KEEP:
         current = get(GENRE)
         genre = derived.genre
+        if current and options.keep_genre_labels:
+            labels = _LABELS.get(current)  # inline: this runs for every track with a genre
+            if labels is None:
+                labels = own_labels(current)
+                if len(_LABELS) < 100_000:
+                    _LABELS[current] = labels
+            if labels:
+                genre = ", ".join((genre, *labels))
         if genre != current and (mode is _REPLACE or current is None or not current.strip()):
             changes[GENRE] = genre
 

@@ -3,12 +3,16 @@
 The store keeps, per track, the value each field had before we wrote it (None when the
 attribute did not exist) and the value we wrote. A field is restored only while it still
 holds what we wrote: if the DJ changed it in rekordbox since, their edit wins and the
-field is reported in ``kept_user_edits``.
+field is reported in ``kept_user_edits``. In Comments only our block is ours: when the DJ
+edited their own text around it, their text is kept and our block still removed.
 """
 
 from __future__ import annotations
 
 from typing import Mapping, NamedTuple
+
+from .block import parse_block, strip_blocks
+from .plan import COMMENTS
 
 
 class RestoreResult(NamedTuple):
@@ -40,6 +44,16 @@ def restore_changes(
             continue  # already restored (or we never changed it): nothing to do, no edit to keep
         if current != ours:
             kept.append(name)
+            if name == COMMENTS and _has_our_block(current, ours):
+                text = strip_blocks(current or "")
+                changes[name] = original if text == (original or "") else text
             continue
         changes[name] = original
     return RestoreResult(changes, tuple(kept))
+
+
+def _has_our_block(current: str | None, ours: str) -> bool:
+    """Does the DJ's edited comment still carry the block we wrote? Not when they edited
+    the block itself: that edit is theirs to keep."""
+    block = parse_block(ours)
+    return current is not None and block is not None and parse_block(current) == block

@@ -1,12 +1,9 @@
-"""GUI test helpers: an in-memory keyring, a window with a one-worker JobManager, drops."""
+"""GUI test helpers: a window with a one-worker JobManager, drops."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterator
 
-import keyring
-import keyring.backend
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
@@ -19,37 +16,6 @@ from taggenius_desktop.gui.app import TagGeniusApplication
 def qapp_cls():
     """pytest-qt builds the app's own QApplication subclass (it handles QFileOpenEvent)."""
     return TagGeniusApplication
-
-
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    """Keeps passwords in a dict: tests never touch the machine's keyring."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.passwords: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.passwords.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.passwords[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self.passwords.pop((service, username), None) is None:
-            raise keyring.errors.PasswordDeleteError("not stored")
-
-
-@pytest.fixture
-def memory_keyring() -> Iterator[MemoryKeyring]:
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    try:
-        yield backend
-    finally:
-        keyring.set_keyring(previous)
 
 
 @pytest.fixture
@@ -102,6 +68,15 @@ def drag_and_drop(widget: QWidget, mime: QMimeData) -> tuple[bool, bool]:
 
 
 @pytest.fixture(autouse=True)
+def tasks_allowed() -> Iterator[None]:
+    """``run_gui`` stops the task pool for good at its end; the next test starts fresh."""
+    yield
+    from taggenius_desktop.gui import tasks
+
+    tasks.reset_for_tests()
+
+
+@pytest.fixture(autouse=True)
 def no_real_modals(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, tuple]]:
     """A modal nobody answers would hang the run: every modal the app can open is replaced
     by a stub that records the call (tests that expect one patch it themselves)."""
@@ -116,6 +91,8 @@ def no_real_modals(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, tuple]]:
         return stub
 
     for name, result in (("show_error", None), ("show_info", None), ("ask_quit_with_jobs", True),
+                         ("ask_use_review_edits", dialogs.USE_EDITS), ("ask_tag_without_edits", False),
+                         ("ask_run_again", True), ("ask_quit_with_review_edits", True),
                          ("choose_library", None), ("choose_tagged_library", None), ("choose_directory", None),
                          ("choose_save_file", None), ("exec_dialog", False)):
         monkeypatch.setattr(dialogs, name, recorder(name, result))

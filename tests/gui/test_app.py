@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QTimer, QUrl
 from PySide6.QtGui import QFileOpenEvent, QPalette
-from PySide6.QtWidgets import QAbstractButton, QApplication, QToolButton
+from PySide6.QtWidgets import QAbstractButton, QApplication, QProxyStyle, QToolButton
 
 from taggenius_desktop.gui import system
 from taggenius_desktop.gui.app import TagGeniusApplication, library_argument
 from taggenius_desktop.gui.help import IMPORT_STEPS_HTML, ImportHelpDialog, diagnostics_text
 from taggenius_desktop.settings import Settings
-from tests.libraries import write_library
+from tests.support.libraries import write_library
 
 
 def test_file_open_events_are_queued_until_the_window_is_ready(qapp, qtbot, tmp_path: Path) -> None:
@@ -78,7 +78,8 @@ def test_dark_and_light_palettes(qapp) -> None:
     controller = ThemeController(qapp, "dark")
     try:
         assert is_dark()
-        assert qapp.style().name().lower() == "fusion"
+        style = qapp.style()  # Fusion, inside the proxy that keeps indicators visible
+        assert (style.baseStyle() if isinstance(style, QProxyStyle) else style).name().lower() == "fusion"
         controller.apply("light")
         assert not is_dark()
         assert qapp.palette().color(QPalette.ColorRole.Window).lightness() > 200

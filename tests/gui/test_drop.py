@@ -9,7 +9,7 @@ from PySide6.QtCore import QUrl
 
 from taggenius_desktop.gui.drop_zone import check_drop
 from tests.gui.conftest import drag_and_drop, file_mime, url_mime
-from tests.libraries import write_library
+from tests.support.libraries import write_library
 
 
 def test_dropping_an_xml_loads_it(make_window, qtbot, tmp_path: Path) -> None:

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from taggenius_desktop.devtools.fake_openai import FakeOpenAIServer
+from tests.support.fake_openai import FakeOpenAIServer
 from taggenius_desktop.gui import dialogs, notifications
 from taggenius_desktop.gui.jobs_model import COL_TRACKS, PERCENT_ROLE
 from taggenius_desktop.settings import Settings
 from taggenius_desktop.store import connect, jobs_log
 from taggenius_desktop.store.jobs_log import Status
-from tests.libraries import write_library
+from tests.support.libraries import write_library
 
 
 def _server_settings(server: FakeOpenAIServer, **extra) -> Settings:  # noqa: ANN003

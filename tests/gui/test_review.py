@@ -23,7 +23,7 @@ from taggenius_desktop.settings import Settings
 from taggenius_desktop.store import connect, jobs_log
 from taggenius_desktop.store.jobs_log import Status
 from taggenius_desktop.vocabulary.profile import TagProfile
-from tests.libraries import write_library
+from tests.support.libraries import write_library
 
 
 class _Track:

@@ -10,10 +10,10 @@ import keyring.backends.fail
 import pytest
 
 from taggenius_desktop import credentials, paths
-from taggenius_desktop.devtools.fake_openai import FakeOpenAIServer
+from tests.support.fake_openai import FakeOpenAIServer
 from taggenius_desktop.gui.settings_dialog import SettingsDialog
 from taggenius_desktop.settings import SCHEMA_VERSION, Settings, load_settings, save_settings
-from tests.libraries import write_library
+from tests.support.libraries import write_library
 
 
 def test_defaults_when_there_is_no_file() -> None:

@@ -18,7 +18,7 @@ from .connection import ConnectionCheck, check_connection
 from .estimate import Estimate, estimate
 from .pricing import Price, PriceTable, load_price_table, price_for
 from .prompt import PROMPT_VERSION
-from .tagger import LLMTagger, cache_key_for, describe_usage, make_tagger, plan_batches
+from .tagger import LLMTagger, cache_key_for, make_tagger, plan_batches
 
 __all__ = [
     "PRESETS",
@@ -34,7 +34,6 @@ __all__ = [
     "PriceTable",
     "cache_key_for",
     "check_connection",
-    "describe_usage",
     "estimate",
     "is_local_url",
     "load_price_table",

@@ -6,8 +6,10 @@ import math
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlparse
 
-PROVIDER_OPENAI = "openai"
-PROVIDER_COMPATIBLE = "openai-compatible"
+from ..choice import Provider
+
+PROVIDER_OPENAI = Provider.OPENAI.value
+PROVIDER_COMPATIBLE = Provider.COMPATIBLE.value
 PROVIDERS = (PROVIDER_OPENAI, PROVIDER_COMPATIBLE)
 
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import httpx2
 import openai
 
+from ..choice import NO_OPENAI_KEY
 from .config import LOCAL_PLACEHOLDER_KEY, PROVIDER_OPENAI, LLMConfig
 from .errors import Action, classify
 
@@ -22,7 +23,7 @@ def check_connection(config: LLMConfig, timeout: float = 10.0) -> ConnectionChec
     """List the server's models (one cheap request; no tokens spent)."""
     api_key = config.api_key or (None if config.provider == PROVIDER_OPENAI else LOCAL_PLACEHOLDER_KEY)
     if not api_key:
-        return ConnectionCheck(False, "No OpenAI API key is set.")
+        return ConnectionCheck(False, NO_OPENAI_KEY)
     client = openai.OpenAI(api_key=api_key, base_url=config.effective_base_url, max_retries=0,
                            timeout=httpx2.Timeout(timeout, connect=min(timeout, config.connect_timeout)))
     try:

@@ -60,7 +60,7 @@ def safe_detail(exc: BaseException, key: str | None, limit: int = 200) -> str:
 
 
 def _where(config: LLMConfig) -> str:
-    return "OpenAI" if config.provider == "openai" else f"the server at {config.effective_base_url}"
+    return "OpenAI" if config.provider == PROVIDER_OPENAI else f"the server at {config.effective_base_url}"
 
 
 def _format_refused(exc: openai.APIStatusError, config: LLMConfig) -> bool:
@@ -104,14 +104,14 @@ def classify(exc: BaseException, config: LLMConfig) -> Verdict:
     if response is not None and getattr(response, "headers", None) is not None:
         headers = {k.lower(): v for k, v in response.headers.items()}
     if isinstance(exc, openai.AuthenticationError):
-        if config.provider == "openai":
+        if config.provider == PROVIDER_OPENAI:
             return Verdict(Action.STOP, "The OpenAI API key was rejected (401). Check it in Settings: it may be "
                            "mistyped, revoked, or belong to a different project.")
         return Verdict(Action.STOP, f"{_where(config)} rejected the API key (401). Check the key in Settings.")
     if isinstance(exc, openai.PermissionDeniedError):
         return Verdict(Action.STOP, f"{_where(config)} refused access (403): {safe_detail(exc, key)}")
     if isinstance(exc, openai.NotFoundError):
-        hint = ("Check the model name in Settings." if config.provider == "openai" else
+        hint = ("Check the model name in Settings." if config.provider == PROVIDER_OPENAI else
                 "Check the model name as the server lists it (for Ollama, e.g. 'llama3.1:8b') and that the "
                 "base URL ends in /v1.")
         return Verdict(Action.STOP, f"Model {config.model} not found at {_where(config)} (404). {hint}")

@@ -9,6 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping
 
+from ...caches import registered
 from ...paths import resource_path
 
 log = logging.getLogger(__name__)
@@ -67,6 +68,7 @@ def load_price_table(path: Path | None = None) -> PriceTable:
         return PriceTable({}, FALLBACK_DEFAULT)
 
 
+@registered("tagging.llm.price_table")
 @lru_cache(maxsize=1)
 def default_price_table() -> PriceTable:
     return load_price_table()

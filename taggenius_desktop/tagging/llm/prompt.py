@@ -16,11 +16,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Sequence
 
+from ...caches import registered
 from ...vocabulary import Vocabulary
 from ...vocabulary.profile import TrackInfo
 from .schema import sub_genre_names
 
-PROMPT_VERSION = "1"
+PROMPT_VERSION = "2"
 
 #: Field values longer than this are cut: long album names add tokens, not information.
 MAX_FIELD_CHARS = 80
@@ -54,6 +55,7 @@ def _allowed_values(vocab: Vocabulary) -> str:
     return "\n".join(lines) + "\n"
 
 
+@registered("tagging.llm.system_prompt")
 @lru_cache(maxsize=8)
 def system_prompt(vocab: Vocabulary, list_values: bool) -> str:
     """The shared prefix of every request.

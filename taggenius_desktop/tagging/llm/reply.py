@@ -20,6 +20,7 @@ from .item_check import item_problem
 MAX_CHARS_PER_TRACK, MAX_CHARS_BASE = 4096, 16384
 #: Keys of an item that are never the model's to set: who set a value is recorded by us.
 _NOT_TAGS = frozenset({"id", "sources"})
+from .schema import llm_confidence
 
 
 @dataclass(slots=True)
@@ -71,6 +72,8 @@ def parse_reply(content: str | None, tracks_by_local_id: Mapping[str, TrackInfo]
             if problem is not None:
                 error = problem
                 continue
+            if "confidence" in fields:
+                fields["confidence"] = llm_confidence(fields["confidence"])
             try:
                 profiles.append(coerce_profile(fields, vocab, source=source))
             except InvalidProfile as exc:

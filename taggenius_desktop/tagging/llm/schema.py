@@ -10,10 +10,19 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
+from ...caches import registered
 from ...vocabulary import Vocabulary
-from ...vocabulary.profile import ENERGY_MAX, ENERGY_MIN, MAX_VALUES_PER_CATEGORY
+from ...vocabulary.profile import ENERGY_MAX, ENERGY_MIN, MAX_VALUES_PER_CATEGORY, Confidence
 
 SCHEMA_NAME = "track_tags"
+#: The model's per-track confidence words -> ours. An LLM's answer is never "high" (that
+#: is for the DJ's own tags and measurements); "guess" is not written by default.
+LLM_CONFIDENCE = {"sure": Confidence.MEDIUM.value, "unsure": Confidence.LOW.value, "guess": Confidence.GUESS.value}
+
+
+def llm_confidence(value: object) -> object:
+    """Our confidence level for the model's word; anything else is left for validation to refuse."""
+    return LLM_CONFIDENCE.get(value.strip().lower(), value) if isinstance(value, str) else value
 
 
 def sub_genre_names(vocab: Vocabulary) -> list[str]:
@@ -25,6 +34,7 @@ def _enum_list(values: list[str] | tuple[str, ...]) -> dict[str, Any]:
     return {"type": "array", "items": {"type": "string", "enum": list(values)}, "maxItems": MAX_VALUES_PER_CATEGORY}
 
 
+@registered("tagging.llm.response_format")
 @lru_cache(maxsize=8)
 def response_format(vocab: Vocabulary) -> dict[str, Any]:
     """The ``response_format`` argument; identical bytes for every request of a vocabulary.
@@ -42,8 +52,10 @@ def response_format(vocab: Vocabulary) -> dict[str, Any]:
             "situations": _enum_list(vocab.situations),
             "components": _enum_list(vocab.components),
             "era": {"anyOf": [{"type": "string", "enum": list(vocab.eras)}, {"type": "null"}]},
+            "confidence": {"type": "string", "enum": list(LLM_CONFIDENCE)},
         },
-        "required": ["id", "primary_genre", "sub_genres", "energy", "vibes", "situations", "components", "era"],
+        "required": ["id", "primary_genre", "sub_genres", "energy", "vibes", "situations", "components", "era",
+                     "confidence"],
         "additionalProperties": False,
     }
     schema = {

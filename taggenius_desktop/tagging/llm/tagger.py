@@ -33,10 +33,11 @@ from urllib.parse import urlparse
 import httpx2
 import openai
 
-from ...credentials import get_api_key, redact
+from ...credentials import get_api_key
 from ...vocabulary import Vocabulary, load_vocabulary
 from ...vocabulary.profile import TrackInfo
-from ..base import IsCancelled, ResultSink, TaggingStopped, Tagger, TagResult, Usage
+from ..choice import NO_OPENAI_KEY
+from ..base import IsCancelled, ResultSink, TaggingStopped, Tagger, TagResult
 from .config import LOCAL_PLACEHOLDER_KEY, PROVIDER_COMPATIBLE, PROVIDER_OPENAI, LLMConfig
 from .errors import Action, Verdict, classify
 from .formats import FormatLevel, FormatMemory, response_format_for, shared_memory
@@ -152,7 +153,7 @@ class LLMTagger(Tagger):
         api_key = self.config.api_key or (LOCAL_PLACEHOLDER_KEY if self.config.provider == PROVIDER_COMPATIBLE
                                           else None)
         if not api_key:
-            raise TaggingStopped("No OpenAI API key is set. Add one in Settings (or set OPENAI_API_KEY).")
+            raise TaggingStopped(f"{NO_OPENAI_KEY} Add one in Settings (or set OPENAI_API_KEY).")
         return openai.AsyncOpenAI(
             api_key=api_key,
             base_url=self.config.effective_base_url,
@@ -389,13 +390,6 @@ def make_tagger(config: LLMConfig, vocab: Vocabulary | None = None) -> LLMTagger
     if config.provider == PROVIDER_OPENAI and not config.api_key:
         key = get_api_key()
         if not key:
-            raise TaggingStopped("No OpenAI API key is set. Add one in Settings (or set OPENAI_API_KEY).")
+            raise TaggingStopped(f"{NO_OPENAI_KEY} Add one in Settings (or set OPENAI_API_KEY).")
         config = config.with_key(key)
     return LLMTagger(config, vocab)
-
-
-def describe_usage(usage: Usage, key: str | None = None) -> str:
-    """One line for logs and the CLI (never contains the key)."""
-    return redact(f"{usage.requests} requests ({usage.retries} retries), {usage.input_tokens} input tokens "
-                  f"({usage.cached_input_tokens} cached), {usage.output_tokens} output tokens, "
-                  f"${usage.cost_usd:.4f}", key)

@@ -1,4 +1,4 @@
-"""A fake OpenAI chat-completions server on 127.0.0.1, for tests, benchmarks and --self-test.
+"""A fault-injecting fake OpenAI chat-completions server on 127.0.0.1, for tests and benchmarks.
 
 It speaks real HTTP with OpenAI's request and response shapes, so the real ``openai``
 client (and its httpx2 transport) is exercised end to end. Replies to ``json_schema``
@@ -32,9 +32,23 @@ import threading
 import time
 import uuid
 from collections import Counter
-from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Iterable, Mapping, Sequence
+
+# The answers themselves are the shipped self-test responder's: one owner for "plausible tags".
+from taggenius_desktop.selftest_server import plausible_tags
+from taggenius_desktop.selftest_server import schema_enums as _schema_enums
+from taggenius_desktop.selftest_server import tracks_of as _tracks_of
+from tests.support.openai_shapes import (
+    _Bucket,
+    _count_tracks,
+    _error,
+    _invalid_key_reply,
+    _prompt_text,
+    _Reply,
+    approx_tokens,
+    format_duration,
+)
 
 DEFAULT_MODELS = ("gpt-4o-mini", "gpt-4.1-mini", "gpt-4.1-nano", "gpt-5-mini", "gpt-5-nano")
 
@@ -52,62 +66,6 @@ LLAMA_CPP_FORMAT_ERROR = ("1 validation error:\n  {'type': 'literal_error', 'loc
                           "line 376, in create_chat_completion\n    POST /v1/chat/completions")
 #: Raw JSON text the value faults put in place of an item's energy.
 _RAW_ENERGY = {"huge_energy": "1" + "0" * 400, "inf_energy": "1e309", "nan_energy": "NaN"}
-
-
-def approx_tokens(text: str) -> int:
-    """OpenAI's own rule of thumb: about four characters per token of English text."""
-    return max(1, math.ceil(len(text) / 4)) if text else 0
-
-
-def format_duration(seconds: float) -> str:
-    """Render a duration the way OpenAI's ``x-ratelimit-reset-*`` headers do (6m0s, 12ms)."""
-    seconds = max(0.0, seconds)
-    if seconds < 1:
-        return f"{int(round(seconds * 1000))}ms"
-    if seconds < 60:
-        return f"{seconds:.3f}".rstrip("0").rstrip(".") + "s"
-    minutes, rest = divmod(seconds, 60)
-    return f"{int(minutes)}m{rest:.0f}s"
-
-
-class _Bucket:
-    """Token bucket refilled continuously, full at start (how OpenAI's limits behave)."""
-
-    def __init__(self, capacity: float, window_seconds: float) -> None:
-        self.capacity = float(capacity)
-        self.rate = self.capacity / window_seconds
-        self.level = self.capacity
-        self.stamp = time.monotonic()
-
-    def _refill(self) -> None:
-        now = time.monotonic()
-        self.level = min(self.capacity, self.level + (now - self.stamp) * self.rate)
-        self.stamp = now
-
-    def wait_for(self, amount: float) -> float:
-        """Seconds until ``amount`` is available (0 when it is available now)."""
-        self._refill()
-        return 0.0 if self.level >= amount else (amount - self.level) / self.rate
-
-    def take(self, amount: float) -> None:
-        self.level -= amount
-
-    def reset_seconds(self) -> float:
-        self._refill()
-        return (self.capacity - self.level) / self.rate
-
-
-@dataclass
-class _Reply:
-    status: int
-    body: Any
-    headers: dict[str, str]
-    delay: float = 0.0
-    raw: bytes | None = None  # sent as is instead of json.dumps(body)
-    content_type: str = "application/json"
-    #: "reset": half the body, then a TCP RST; "hangup": a RST before any reply;
-    #: "trickle": the body one byte per trickle_interval
-    transport: str = ""
 
 
 class FakeOpenAIServer:
@@ -582,153 +540,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.close_connection = True
 
 
-def _error(status: int, message: str, kind: str, *, code: str | None = None, param: str | None = None,
-           headers: dict[str, str] | None = None, delay: float = 0.0) -> _Reply:
-    body = {"error": {"message": message, "type": kind, "param": param, "code": code}}
-    return _Reply(status, body, headers or {}, delay)
 
-
-def _invalid_key_reply(authorization: str) -> _Reply:
-    """401 whose message echoes part of the key, exactly what OpenAI does (hence redaction)."""
-    sent = authorization.removeprefix("Bearer ").strip()
-    shown = f"{sent[:8]}{'*' * max(0, len(sent) - 12)}{sent[-4:]}" if len(sent) > 12 else sent
-    return _error(401, f"Incorrect API key provided: {shown}. You can find your API key at "
-                  "https://platform.openai.com/account/api-keys.", "invalid_request_error", code="invalid_api_key")
-
-
-def _prompt_text(request: Mapping[str, Any]) -> str:
-    """Everything the model reads: messages plus the schema (OpenAI counts the schema too)."""
-    parts = []
-    for message in request.get("messages") or []:
-        if isinstance(message, dict):
-            content = message.get("content")
-            parts.append(content if isinstance(content, str) else json.dumps(content))
-    if request.get("response_format"):
-        parts.append(json.dumps(request["response_format"], separators=(",", ":")))
-    return "".join(parts)
-
-
-def _count_tracks(raw_body: bytes) -> int:
-    try:
-        request = json.loads(raw_body or b"{}")
-    except ValueError:
-        return 0
-    return len(_tracks_of(request)) if isinstance(request, dict) else 0
-
-
-def _tracks_of(request: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """The tracks in the last user message's JSON ({"tracks": [...]}); [] if it is not JSON."""
-    for message in reversed(request.get("messages") or []):
-        if isinstance(message, dict) and message.get("role") == "user":
-            try:
-                data = json.loads(message.get("content") or "")
-            except (TypeError, ValueError):
-                return []
-            tracks = data.get("tracks") if isinstance(data, dict) else None
-            return [t for t in tracks if isinstance(t, dict)] if isinstance(tracks, list) else []
-    return []
-
-
-def _schema_enums(request: Mapping[str, Any]) -> dict[str, list[Any]]:
-    """The allowed values per field, read from the request's json_schema (empty if none)."""
-    fmt = request.get("response_format") or {}
-    # OpenAI nests the schema under json_schema; llama.cpp takes {"type": "json_object", "schema": ...}.
-    schema = (fmt.get("json_schema") or {}).get("schema") or fmt.get("schema") or {}
-    try:
-        item = schema["properties"]["tracks"]["items"]
-        props = item["properties"]
-        if "$ref" in item:
-            props = schema["$defs"][item["$ref"].rsplit("/", 1)[-1]]["properties"]
-    except (KeyError, TypeError):
-        return {}
-    enums: dict[str, list[Any]] = {}
-    for name, spec in props.items():
-        enums[name] = _enum_of(spec)
-    return enums
-
-
-def _enum_of(spec: Any) -> list[Any]:
-    if not isinstance(spec, dict):
-        return []
-    if "enum" in spec:
-        return [v for v in spec["enum"] if v is not None]
-    if "items" in spec:
-        return _enum_of(spec["items"])
-    for key in ("anyOf", "oneOf"):
-        for option in spec.get(key, []):
-            values = _enum_of(option)
-            if values:
-                return values
-    return []
-
-
-def _digest(*parts: Any) -> int:
-    return int.from_bytes(hashlib.sha256("|".join(map(str, parts)).encode()).digest()[:8], "big")
-
-
-def _pick(values: Sequence[Any], count: int, *seed: Any) -> list[Any]:
-    if not values:
-        return []
-    start = _digest(*seed)
-    chosen: list[Any] = []
-    for step in range(len(values)):
-        value = values[(start + step * 7) % len(values)]
-        if value not in chosen:
-            chosen.append(value)
-        if len(chosen) == count:
-            break
-    return chosen
-
-
-def _match(genre: str, values: Sequence[Any]) -> Any | None:
-    folded = genre.casefold().strip()
-    if not folded:
-        return None
-    for value in values:
-        if str(value).casefold() == folded:
-            return value
-    for value in sorted(values, key=lambda v: -len(str(v))):  # longest contained name wins
-        if str(value).casefold() in folded:
-            return value
-    return None
-
-
-def plausible_tags(track: Mapping[str, Any], enums: Mapping[str, Sequence[Any]]) -> dict[str, Any]:
-    """Schema-valid tags for one track, deterministic from its metadata."""
-    key = (track.get("artist", ""), track.get("title", ""))
-    genre = str(track.get("genre", ""))
-    primaries = list(enums.get("primary_genre") or ["House", "Techno"])
-    primary = _match(genre, primaries) or _pick(primaries, 1, *key, "primary")[0]
-    subs_allowed = list(enums.get("sub_genres") or [])
-    sub = _match(genre, subs_allowed)
-    sub_genres = [sub] if sub is not None and sub != primary else []
-    try:
-        bpm = float(track.get("bpm") or 0)
-    except (TypeError, ValueError):
-        bpm = 0.0
-    energy = 5 if bpm <= 0 else 3 if bpm < 100 else 4 if bpm < 118 else 5 if bpm < 124 else \
-        6 if bpm < 128 else 7 if bpm < 135 else 8 if bpm < 150 else 9
-    eras = list(enums.get("era") or [])
-    era = None
-    try:
-        year = int(track.get("year") or 0)
-    except (TypeError, ValueError):
-        year = 0
-    if year > 0:
-        era = _match(f"{year // 10 * 10}s", eras)
-    return {
-        "id": str(track.get("id", "")),
-        "primary_genre": primary,
-        "sub_genres": sub_genres,
-        "energy": energy,
-        "vibes": _pick(list(enums.get("vibes") or []), 2, *key, "vibes"),
-        "situations": _pick(list(enums.get("situations") or []), 1 + _digest(*key) % 2, *key, "situations"),
-        "components": _pick(list(enums.get("components") or []), 1, *key, "components"),
-        "era": era,
-    }
-
-
-def main() -> None:  # pragma: no cover - manual use: python -m taggenius_desktop.devtools.fake_openai
+def main() -> None:  # pragma: no cover - manual use: python -m tests.support.fake_openai
     import argparse
 
     parser = argparse.ArgumentParser(description="Run the fake OpenAI server until Ctrl+C.")
