@@ -12,7 +12,7 @@ from taggenius_desktop.store.jobs_log import Status
 from taggenius_desktop.tagging.llm import LLMConfig, LLMTagger, safe_json
 from taggenius_desktop.tagging.llm.retry import RetryPolicy
 from taggenius_desktop.vocabulary import load_vocabulary, validate_profile
-from tests.libraries import write_library
+from tests.support.libraries import write_library
 from tests.test_llm_tagger import make_tracks, run, tagger_for
 
 

@@ -85,7 +85,7 @@ def llama_server(tmp_path_factory, pytestconfig):
 
 
 def test_fifty_track_job_tags_against_llama_cpp(llama_server, tmp_path, isolated_home):
-    from tests.libraries import write_library
+    from tests.support.libraries import write_library
 
     library = write_library(tmp_path / "lib.xml", n=50)
     output = tmp_path / "tagged.xml"
