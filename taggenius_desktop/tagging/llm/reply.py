@@ -15,12 +15,12 @@ from ...vocabulary import InvalidProfile, Vocabulary, coerce_profile
 from ...vocabulary.profile import TagProfile, TrackInfo
 from . import safe_json
 from .item_check import item_problem
+from .schema import llm_confidence
 
 #: Characters of reply text per track asked for, plus slack: a 20-track answer is ~5 KB.
 MAX_CHARS_PER_TRACK, MAX_CHARS_BASE = 4096, 16384
 #: Keys of an item that are never the model's to set: who set a value is recorded by us.
 _NOT_TAGS = frozenset({"id", "sources"})
-from .schema import llm_confidence
 
 
 @dataclass(slots=True)
