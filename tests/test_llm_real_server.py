@@ -43,7 +43,9 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def llama_server(tmp_path_factory):
+def llama_server(tmp_path_factory, pytestconfig):
+    if "slow" not in (pytestconfig.getoption("markexpr") or ""):
+        pytest.skip("opt-in: run with -m slow (it starts a real model server and takes minutes)")
     if importlib.util.find_spec("llama_cpp") is None:
         pytest.skip("llama-cpp-python is not installed (pip install 'llama-cpp-python[server]')")
     model = _gguf()
@@ -95,9 +97,10 @@ def test_fifty_track_job_tags_against_llama_cpp(llama_server, tmp_path, isolated
     assert output.exists(), done.stderr[-3000:]
     summary = json.loads(done.stdout.strip().splitlines()[-1])
     assert summary["tagged"] + summary["failed"] == 50, summary
-    assert summary["tagged"] >= 25, summary  # a 135M model misses some; it must tag most
+    # Measured: 50 of 50 (the model answers one track per reply; the rest are re-asked in halves).
+    assert summary["tagged"] >= 45, summary
     # json_schema was refused once, then json_object with the schema was used and remembered.
     record = json.loads((isolated_home / "server_formats.json").read_text())
     assert [r["level"] for r in record.values()] == ["JSON_OBJECT_SCHEMA"]
     tagged = output.read_text(encoding="utf-8")
-    assert tagged.count("/* E: ") >= summary["tagged"]
+    assert tagged.count("/* E: ") == summary["tagged"]  # no Red tracks here: every tagged track has our block
