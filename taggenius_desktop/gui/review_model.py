@@ -14,8 +14,7 @@ Edits are kept as whole :class:`TagProfile` overrides per track; locked tracks a
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -27,10 +26,19 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
-from ..vocabulary.profile import ENERGY_MAX, ENERGY_MIN, MAX_VALUES_PER_CATEGORY, SOURCE_USER, TagProfile
-from ..writeback.options import COLOUR_PALETTE, rating_stars
 from ..vocabulary import load_vocabulary
-from ..vocabulary.trust import confidence_text, lowest_confidence, needs_a_look, source_text, trust_rank
+from ..vocabulary.profile import TagProfile
+from ..vocabulary.trust import confidence_text, needs_a_look, source_text, trust_rank
+from .review_rows import (  # noqa: F401 - ReviewRows, build_rows, colour_name, stars: this module's API too
+    ReviewRows,
+    _join,
+    build_rows,
+    colour_name,
+    edited_profile,
+    proposal_search_text,
+    same_tags,
+    stars,
+)
 
 PROFILE_ROLE = Qt.ItemDataRole.UserRole + 1
 TRACK_ID_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -64,93 +72,6 @@ PROFILE_FIELDS = {
 MULTI_FIELDS = {"sub_genres", "vibes", "situations", "components"}
 #: What the "Show" filter keeps.
 SHOW_ALL, SHOW_EDITED, SHOW_LOCKED, SHOW_MISSING, SHOW_NEEDS_A_LOOK = range(5)
-
-_COLOUR_NAMES = COLOUR_PALETTE
-
-
-@dataclass(frozen=True, slots=True)
-class ReviewRows:
-    """The current values of every track, as display strings (built off the GUI thread)."""
-
-    track_ids: list[str]
-    artists: list[str]
-    titles: list[str]
-    genres: list[str]
-    comments: list[str]
-    colours: list[str]  # raw hex as in the XML ("" when none)
-    ratings: list[int]  # 0..5 stars
-    colour_names: list[str]  # what the Colour column shows
-    stars: list[str]  # what the Rating column shows
-    search: list[str]  # the current values, lowered, for the filter
-
-    def __len__(self) -> int:
-        return len(self.track_ids)
-
-    @classmethod
-    def empty(cls) -> "ReviewRows":
-        return cls([], [], [], [], [], [], [], [], [], [])
-
-
-def colour_name(hex_value: str) -> str:
-    """rekordbox's name for a Colour attribute ("0xff007f" -> "Pink"); other values as they are."""
-    if len(hex_value) == 8 and hex_value[:2].lower() == "0x":
-        return _COLOUR_NAMES.get("0x" + hex_value[2:].upper(), hex_value)
-    return hex_value
-
-
-def stars(rating: int) -> str:
-    return "★" * rating + "☆" * (5 - rating) if rating else ""
-
-
-def _stars_of(raw: str | None) -> int:
-    try:
-        return rating_stars(int(raw or 0))
-    except ValueError:
-        return 0
-
-
-def build_rows(tracks: Iterable[Any]) -> ReviewRows:
-    """From the library's tracks (``.track_id`` and ``.attrs``). Plain Python: safe in a task."""
-    rows = ReviewRows.empty()
-    for track in tracks:
-        attrs = track.attrs
-        rows.track_ids.append(track.track_id)
-        rows.artists.append(attrs.get("Artist", "") or "")
-        rows.titles.append(attrs.get("Name", "") or "")
-        rows.genres.append(attrs.get("Genre", "") or "")
-        rows.comments.append(" ".join((attrs.get("Comments", "") or "").split()))
-        colour = (attrs.get("Colour", "") or "").strip()
-        rating = _stars_of(attrs.get("Rating"))
-        rows.colours.append(colour)
-        rows.ratings.append(rating)
-        name = colour_name(colour)
-        rows.colour_names.append(name)
-        rows.stars.append(stars(rating))
-        rows.search.append("\n".join((rows.artists[-1], rows.titles[-1], rows.genres[-1], rows.comments[-1],
-                                       name)).casefold())
-    return rows
-
-
-def proposal_search_text(profile: TagProfile | None) -> str:
-    """A proposal's values, lowered, for the filter (plain Python: safe in a task)."""
-    if profile is None:
-        return ""
-    return "\n".join((profile.primary_genre, *profile.sub_genres, *profile.vibes, *profile.situations,
-                      *profile.components, profile.era or "", f"energy {profile.energy}",
-                      lowest_confidence(profile), *profile.sources.values())).casefold()
-
-
-def _join(values: Sequence[str]) -> str:
-    return ", ".join(values)
-
-
-def _as_list(value: Any) -> list[str]:
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return [part.strip() for part in value.split(",") if part.strip()]
-    return [str(v).strip() for v in value if str(v).strip()]
-
 
 class ReviewModel(QAbstractTableModel):
     #: new proposals arrived (the view then sorts "needs a look" first)
@@ -490,7 +411,7 @@ class ReviewModel(QAbstractTableModel):
         if updated is None:
             return False
         current = self.profile_for(tid)
-        if current is not None and _same_tags(current, updated):
+        if current is not None and same_tags(current, updated):
             return False
         self._edits[tid] = updated
         self._row_changed(base)
@@ -498,30 +419,7 @@ class ReviewModel(QAbstractTableModel):
         return True
 
     def _edited_profile(self, tid: str, field: str, value: Any) -> TagProfile | None:
-        current = self.profile_for(tid)
-        if field == "primary_genre":
-            text = str(value or "").strip()
-            if not text:
-                return None
-            if current is None:
-                return TagProfile(primary_genre=text, sources={"primary_genre": SOURCE_USER})
-            new_value: Any = text
-        elif current is None:
-            return None
-        elif field == "energy":
-            try:
-                new_value = int(value)
-            except (TypeError, ValueError):
-                return None
-            if not ENERGY_MIN <= new_value <= ENERGY_MAX:
-                return None
-        elif field == "era":
-            new_value = str(value).strip() or None if value is not None else None
-        else:
-            new_value = tuple(dict.fromkeys(_as_list(value)))[:MAX_VALUES_PER_CATEGORY]
-        sources = dict(current.sources or {})
-        sources[field] = SOURCE_USER
-        return replace(current, **{field: new_value}, sources=sources)
+        return edited_profile(self.profile_for(tid), field, value)
 
     def _row_changed(self, base: int) -> None:
         self._display[base] = None
@@ -589,7 +487,3 @@ class ReviewModel(QAbstractTableModel):
 
         return proposal_key, (lambda b: self.profile_for(rows.track_ids[b]) is None)
 
-
-def _same_tags(a: TagProfile, b: TagProfile) -> bool:
-    return (a.primary_genre, a.sub_genres, a.energy, a.vibes, a.situations, a.components, a.era) == \
-        (b.primary_genre, b.sub_genres, b.energy, b.vibes, b.situations, b.components, b.era)
