@@ -99,16 +99,22 @@ def test_bad_input_never_names_an_output_that_was_not_written(tmp_path, capsys):
         assert record.status == "Failed" and not Path(str(record.output_file_path)).exists()
 
 
+def _cli_job_in_flight(library: Path, server: FakeOpenAIServer) -> subprocess.Popen[str]:
+    """A ``taggenius tag`` process whose first request has reached ``server``."""
+    process = _cli(["tag", str(library), "--base-url", server.base_url, "--model", MODEL])
+    for _ in range(1200):
+        if server.request_count >= 1:
+            return process
+        time.sleep(0.05)
+    process.kill()
+    raise AssertionError("the job never reached the server")
+
+
 def test_a_job_cancelled_from_another_terminal_is_not_ctrl_c(tmp_path):
     library = write_library(tmp_path / "lib.xml", n=6)
     with FakeOpenAIServer(latency_per_request=60.0) as server:
-        process = _cli(["tag", str(library), "--base-url", server.base_url, "--model", MODEL])
+        process = _cli_job_in_flight(library, server)
         try:
-            for _ in range(1200):
-                if server.request_count >= 1:
-                    break
-                time.sleep(0.05)
-            assert server.request_count >= 1, "the job never reached the server"
             job_id = jobs_log.list_jobs(connect(), limit=1)[0].id
             assert run_cli(["cancel", str(job_id)]) == 0
             _, err = process.communicate(timeout=120)
@@ -157,13 +163,8 @@ def test_a_full_data_folder_still_gives_the_output_and_tells_the_user(tmp_path):
 def test_ctrl_c_still_exits_130_and_says_how_to_resume(tmp_path):
     library = write_library(tmp_path / "lib.xml", n=6)
     with FakeOpenAIServer(latency_per_request=60.0) as server:
-        process = _cli(["tag", str(library), "--base-url", server.base_url, "--model", MODEL])
+        process = _cli_job_in_flight(library, server)
         try:
-            for _ in range(1200):
-                if server.request_count >= 1:
-                    break
-                time.sleep(0.05)
-            assert server.request_count >= 1, "the job never reached the server"
             process.send_signal(signal.SIGINT)
             _, err = process.communicate(timeout=120)
         finally:
