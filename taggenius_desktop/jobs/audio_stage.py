@@ -136,12 +136,12 @@ def run_audio_stage(
     skip: Sequence[str] | set[str] = (),
 ) -> AudioStage:
     """Measure the tracks of ``scope`` (but not ``skip``: locked or hand-edited)."""
-    mode = getattr(spec, "audio", "off")
+    mode = spec.audio
     stage = AudioStage(mode=mode, enabled=False)
     if mode == "off":
         return stage
     started = time.perf_counter()
-    remaps = [Remap(old, new) for old, new in getattr(spec, "music_roots", ())]
+    remaps = [Remap(old, new) for old, new in spec.music_roots]
     skipped = set(skip)
     paths: dict[str, str] = {}
     counts = {"found": 0, "analysed": 0, "cached": 0, "missing": 0, "unsupported": 0, "failed": 0}
@@ -167,7 +167,7 @@ def run_audio_stage(
         stage.seconds = time.perf_counter() - started
         return stage
     stage.enabled = True
-    outcomes = _measure(paths, reporter, conn, counts, count, getattr(spec, "audio_workers", None))
+    outcomes = _measure(paths, reporter, conn, counts, count, spec.audio_workers)
     _energies(stage, library, outcomes)
     stage.seconds = time.perf_counter() - started
     return stage
