@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, Callable, Mapping
 
 from . import paths
+from .audio import AUDIO_MODES
 from .tagging.choice import Provider
 from .vocabulary.profile import Level
 from .writeback.options import WriteMode, WriteOptions
@@ -81,6 +82,10 @@ class Settings:
     #: energy ("1".."10") -> colour hex / rating value; empty = the writeback defaults
     colour_map: dict[str, str] = field(default_factory=dict)
     rating_map: dict[str, int] = field(default_factory=dict)
+    #: energy from the audio files: one of audio.AUDIO_MODES ("auto": when the files are found)
+    audio_energy: str = "auto"
+    #: where the library's music folders are on this computer: old prefix -> new prefix
+    music_roots: dict[str, str] = field(default_factory=dict)
     notify_when_done: bool = True
     theme: str = "system"
     #: ids of interrupted jobs the user chose not to resume (no banner for them again)
@@ -159,6 +164,10 @@ class Settings:
             self.llm_preset = defaults.llm_preset
         if self.theme not in THEMES:
             self.theme = defaults.theme
+        if self.audio_energy not in AUDIO_MODES:
+            self.audio_energy = defaults.audio_energy
+        self.music_roots = {old: new for old, new in self.music_roots.items()
+                            if isinstance(old, str) and isinstance(new, str) and old and new}
         modes = _default_modes()
         for name, mode in self.write_modes.items():
             if name in modes and mode in WRITE_MODES:

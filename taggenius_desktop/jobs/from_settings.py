@@ -89,6 +89,8 @@ def choices_from_settings(settings: "Settings", playlists: Sequence[str] = ()) -
         write_options=settings.write_options(),
         playlists=tuple(playlists),
         custom_server=settings.provider == "custom",
+        audio=settings.audio_energy,
+        music_roots=tuple(settings.music_roots.items()),
     )
 
 
