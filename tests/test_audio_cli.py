@@ -56,3 +56,19 @@ def test_bad_audio_options_are_one_line_usage_errors(tmp_path: Path, capsys: pyt
     err = capsys.readouterr().err
     assert message in err and err.count("\n") == 1
     assert not (tmp_path / "lib_tagged.xml").exists()
+
+
+def test_the_terminal_shows_the_analysis_before_tagging_starts() -> None:
+    """While files are measured no track is tagged yet: the line says what is happening."""
+    import dataclasses
+
+    from taggenius_desktop.cli.progress import progress_line
+    from taggenius_desktop.store.jobs_log import JobRecord
+
+    values = {f.name: None for f in dataclasses.fields(JobRecord)}
+    values.update(id=1, tracks_done=0, tracks_total=120, cached=0, failed=0, input_tokens=0, output_tokens=0,
+                  cost_usd=0.0, status="In Progress", current_track="analysing audio 3 / 120, about 0:41 left")
+    record = JobRecord(**values)
+    assert progress_line(record) == "Analysing audio 3 / 120, about 0:41 left"
+    tagging = dataclasses.replace(record, current_track="Artist - Title", tracks_done=60)
+    assert progress_line(tagging).startswith("[############------------] 60/120 tracks")

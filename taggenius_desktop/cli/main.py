@@ -246,10 +246,10 @@ def _cmd_resume(args: argparse.Namespace) -> int:
     if record is None:
         raise UsageError(f"there is no job {args.job_id}")
     from ..credentials import api_key_for
-    from ..jobs.specs import TagJobSpec, spec_from_json
+    from ..jobs.specs import JOB_TAG, TagJobSpec, spec_from_json
 
     try:
-        spec = spec_from_json(record.spec) if record.job_type == "tag" else None
+        spec = spec_from_json(record.spec) if record.job_type == JOB_TAG else None
     except (ValueError, KeyError, TypeError):
         raise UsageError(f"job {args.job_id} cannot be resumed: its stored settings are not readable") from None
     base_url = spec.provider.base_url if isinstance(spec, TagJobSpec) else None

@@ -7,7 +7,8 @@ import sys
 import time
 from typing import TextIO
 
-from ..store.jobs_log import JobRecord
+from ..jobs.audio_stage import ANALYSING_AUDIO
+from ..store.jobs_log import JobRecord, Status
 
 
 def format_duration(seconds: float | None) -> str:
@@ -20,6 +21,9 @@ def format_duration(seconds: float | None) -> str:
 
 
 def progress_line(record: JobRecord, now: float | None = None) -> str:
+    if record.current_track and record.current_track.startswith(ANALYSING_AUDIO):
+        # Before tagging: the files are measured first, with their own count and time left.
+        return record.current_track[0].upper() + record.current_track[1:]
     total = record.tracks_total
     done = record.tracks_done
     width = 24
@@ -47,7 +51,7 @@ class ProgressPrinter:
         self._last_text = ""
 
     def update(self, record: JobRecord) -> None:
-        if self.quiet or record.status != "In Progress" or not record.tracks_total:
+        if self.quiet or record.status != Status.IN_PROGRESS or not record.tracks_total:
             return
         text = progress_line(record)
         now = time.monotonic()

@@ -1,11 +1,12 @@
 """The "Energy from audio" options of a tag job: the switch, how many of the library's
 files were found here, the analysis time, and the music folder to look in instead.
 
-Standalone: the window that holds it counts the files (``audio.locate.count_found`` in
-the thread pool) and calls :meth:`AudioOptions.set_found`; when the DJ picks a music
+The window's :class:`~.audio_session.AudioSession` holds it: it counts the files
+(``audio.locate.count_found`` in the thread pool) and calls :meth:`AudioOptions.set_found`; when the DJ picks a music
 folder the widget works out the remap itself (``audio.locate.suggest_remap`` is quick:
 it tries a few dozen files) and emits :attr:`AudioOptions.changed`, so the holder
-counts again. :meth:`mode` and :meth:`music_roots` go into ``build_tag_job``.
+counts again. :meth:`mode` and :meth:`music_roots` go into the settings, and from
+there into the job spec (``jobs.from_settings``).
 """
 
 from __future__ import annotations
@@ -67,6 +68,18 @@ class AudioOptions(QGroupBox):
 
     def music_roots(self) -> list[tuple[str, str]]:
         return [(r.old, r.new) for r in self._remaps]
+
+    def remaps(self) -> list[Remap]:
+        return list(self._remaps)
+
+    def set_music_roots(self, roots: Iterable[tuple[str, str]]) -> None:
+        """The remaps saved from an earlier session (no signal: nothing changed)."""
+        self._remaps = [Remap(old, new) for old, new in roots]
+        self.remap_label.setText("\n".join(f"Looking in {r.new} for files the library has in {r.old}."
+                                           for r in self._remaps))
+
+    def locations(self) -> list[str]:
+        return list(self._locations)
 
     # -- what the holder tells it ----------------------------------------------------
     def set_locations(self, locations: Iterable[str]) -> None:

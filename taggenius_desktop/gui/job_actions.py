@@ -11,6 +11,7 @@ import dataclasses
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..jobs.specs import JOB_TAG
 from ..store.jobs_log import Status
 from . import dialogs, job_naming, spec_seam
 
@@ -109,7 +110,7 @@ class JobActions:
     def same_job(self, spec: Any) -> Any:
         """A queued, running or finished job of the same library and settings, if any."""
         for record in self.window.bridge.records:
-            if (record.status in (*Status.ACTIVE, Status.COMPLETED) and record.job_type == "tag"
+            if (record.status in (*Status.ACTIVE, Status.COMPLETED) and record.job_type == JOB_TAG
                     and record.job_display_name == spec.display_name
                     and Path(record.input_file_path) == Path(spec.input_path)):
                 return record

@@ -12,6 +12,7 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
+from ..jobs.specs import JOB_TAG
 from ..store.jobs_log import JobRecord, Status
 from ..tagging.choice import Provider
 from . import rates, theme
@@ -101,7 +102,7 @@ def details_text(record: JobRecord) -> str:
     if record.status == Status.COMPLETED:
         summary = result_summary(record)
         parts = []
-        if record.job_type == "tag":
+        if record.job_type == JOB_TAG:
             for key, label in (("tagged", "tagged"), ("cached", "from cache"), ("skipped", "locked or skipped"),
                                ("failed", "failed")):
                 value = summary.get(key, getattr(record, key, 0)) or 0

@@ -6,13 +6,13 @@ A thin view over the summary dict of :mod:`taggenius_desktop.jobs.summary` (the 
 the energy histogram and colour spread of what is written, and the tracks that are unsure,
 skipped, have full Comments, or carry the DJ's own Genre labels. "Export Report…" asks
 for a file and emits :attr:`LibraryPreview.export_report_requested` with its path; the
-caller writes it with :func:`export_review_report` (or ``jobs.report`` directly).
+window's :class:`~.whole_library.WholeLibrary` computes the summary and writes the report.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any, Mapping
 
 from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPalette
@@ -132,7 +132,7 @@ class LibraryPreview(QGroupBox):
 
         self.export_button = QPushButton("Export Report…")
         self.export_button.setToolTip("One CSV row per track: before and after, energy source, confidence, notes")
-        self.export_button.clicked.connect(self._ask_report_path)
+        self.export_button.clicked.connect(self.ask_report_path)
         self.export_button.setEnabled(False)
         self.report_folder = str(Path.home())
 
@@ -208,7 +208,8 @@ class LibraryPreview(QGroupBox):
             self.families.setItem(row, 1, _number_item(before.get(name, 0)))
             self.families.setItem(row, 2, _number_item(after.get(name, 0)))
 
-    def _ask_report_path(self) -> None:
+    def ask_report_path(self) -> None:
+        """Ask where to save the per-track report; emits :attr:`export_report_requested`."""
         path, _ = QFileDialog.getSaveFileName(self, "Export Report", str(Path(self.report_folder) / "report.csv"),
                                               "CSV files (*.csv)")
         if path:
@@ -219,16 +220,3 @@ def _number_item(value: int) -> QTableWidgetItem:
     item = QTableWidgetItem(f"{value:,}")
     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
     return item
-
-
-def export_review_report(path: str, library: Any, profile_for: Callable[[str], Any], options: Any) -> Path:
-    """Write the per-track report of the review's proposals (not written yet) to ``path``.
-
-    ``profile_for`` is ``ReviewModel.profile_for`` (edits win over proposals); ``options``
-    the job's WriteOptions. Locked tracks are reported as left alone. Call it off the GUI
-    thread for big libraries; raises LibraryError with a one-line message.
-    """
-    from ..jobs.report import rows_for_profiles, write_report
-
-    profiles = {t.track_id: profile_for(t.track_id) for t in library.tracks}
-    return write_report(path, rows_for_profiles(library, profiles, options))

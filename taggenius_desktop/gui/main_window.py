@@ -15,23 +15,12 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QByteArray, QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QLabel,
-    QMainWindow,
-    QMenu,
-    QSizePolicy,
-    QSplitter,
-    QStackedWidget,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QSplitter, QStackedWidget, QTabWidget, QWidget
 
 from .. import APP_NAME
 from ..settings import Settings, load_settings, save_settings
-from ..store.jobs_log import JobRecord, Status
-from . import dialogs, icons, menus, notifications, quitting, rates, system
+from . import dialogs, icons, job_events, menus, quitting, rates, system, window_layout
+from .audio_session import AudioSession
 from .banner import Banner
 from .bridge import JobBridge
 from .drop_zone import DropZone, check_drop
@@ -46,11 +35,12 @@ from .previews import Previews
 from .review_view import ReviewView
 from .resume_offer import ResumeOffer
 from .review_session import ReviewSession
+from .whole_library import WholeLibrary
 
 log = logging.getLogger(__name__)
 
-PAGE_EMPTY, PAGE_LIBRARY = 0, 1
-TAB_TAG, TAB_REVIEW = menus.TAB_TAG, menus.TAB_REVIEW
+PAGE_EMPTY, PAGE_LIBRARY = window_layout.PAGE_EMPTY, window_layout.PAGE_LIBRARY
+TAB_TAG, TAB_PREVIEW, TAB_REVIEW = window_layout.TAB_TAG, window_layout.TAB_PREVIEW, window_layout.TAB_REVIEW
 
 
 class MainWindow(QMainWindow):
@@ -59,9 +49,16 @@ class MainWindow(QMainWindow):
     job_submitted = Signal(int)
     proposals_updated = Signal()
     estimate_updated = Signal()
+    library_preview_updated = Signal()
+    audio_counted = Signal(int)  # files found for the library on show
+    tabs: QTabWidget
+    stack: QStackedWidget
+    splitter: QSplitter
+    status_label: QLabel
     open_action: QAction
     recent_menu: QMenu
     split_action: QAction
+    report_action: QAction
     restore_action: QAction
     settings_action: QAction
     quit_action: QAction
@@ -81,9 +78,9 @@ class MainWindow(QMainWindow):
         self.db_path = db_path
         self.library: Any = None
         self.library_path: Path | None = None
-        self._closing = False
+        self.closing = False
         self._vocabulary_set = False
-        self._rates = rates.load_rates()  # tracks per second of earlier jobs, for time left
+        self.rates = rates.load_rates()  # tracks per second of earlier jobs, for time left
         self.ops = Operations(self)
         self.jobs = JobActions(self)
         self.previews = Previews(self)
@@ -113,47 +110,12 @@ class MainWindow(QMainWindow):
         self.jobs_panel.cancel_requested.connect(self.jobs.cancel_job)
         self.jobs_panel.resume_requested.connect(self.jobs.resume_job)
         self.jobs_panel.open_failed.connect(self.show_open_failure)
-        self.jobs_panel.model.rate_for = self._remembered_rate
+        self.jobs_panel.model.rate_for = lambda record: job_events.remembered_rate(self, record)
 
-        tag_page = QWidget()
-        tag_layout = QHBoxLayout(tag_page)
-        # Widths come from the stretch factors only, never from the text shown: a changing
-        # estimate must not move the Tagger box under the pointer.
-        for widget, stretch in ((self.summary, 1), (self.job_settings, 3)):
-            widget.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-            tag_layout.addWidget(widget, stretch)
-        self.summary.setMinimumWidth(240)
-        self.job_settings.setMinimumWidth(480)
-        self.tabs = QTabWidget()
-        self.tabs.addTab(tag_page, icons.icon("start"), "Tag")
-        self.tabs.addTab(self.review, icons.icon("review"), "Review")
-        self.tabs.setDocumentMode(True)
-
-        empty_page = QWidget()
-        empty_layout = QVBoxLayout(empty_page)
-        empty_layout.setContentsMargins(40, 30, 40, 30)
-        empty_layout.addWidget(self.drop_zone)
-        self.stack = QStackedWidget()
-        self.stack.addWidget(empty_page)
-        self.stack.addWidget(self.tabs)
-
-        self.splitter = QSplitter(Qt.Orientation.Vertical)
-        self.splitter.addWidget(self.stack)
-        self.splitter.addWidget(self.jobs_panel)
-        self.splitter.setStretchFactor(0, 5)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setChildrenCollapsible(False)
-        self.splitter.setSizes([640, 150])
-
-        central = QWidget()
-        layout = QVBoxLayout(central)
-        layout.setContentsMargins(10, 8, 10, 6)
-        layout.addWidget(self.banner)
-        layout.addWidget(self.notice)
-        layout.addWidget(self.splitter, 1)
-        self.setCentralWidget(central)
-        self.status_label = QLabel()
-        self.statusBar().addWidget(self.status_label, 1)
+        self.audio = AudioSession(self)
+        self.audio.view.changed.connect(self._options_changed)
+        self.whole_library = WholeLibrary(self)
+        window_layout.arrange(self)
 
         self.review_session = ReviewSession(self)
         self.resume_offer = ResumeOffer(self)
@@ -169,7 +131,7 @@ class MainWindow(QMainWindow):
 
         self.bridge = JobBridge(db_path, interval_ms=bridge_interval_ms, parent=self)
         self.bridge.jobs_changed.connect(self.jobs_panel.model.set_records)
-        self.bridge.job_finished.connect(self._job_finished)
+        self.bridge.job_finished.connect(lambda record: job_events.job_finished(self, record))
         self.jobs_panel.remove_requested.connect(self.bridge.remove_jobs)
         self.bridge.start()
         self.resume_offer.offer(self.bridge.records)
@@ -192,7 +154,7 @@ class MainWindow(QMainWindow):
 
     def warm_up(self) -> None:
         """Start the worker processes now (after the window is shown), so Start is instant."""
-        if not self._closing:
+        if not self.closing:
             _ = self.manager
 
     # -- the job actions (job_actions.py) --------------------------------------------------
@@ -218,7 +180,7 @@ class MainWindow(QMainWindow):
         menus.update_recent_menu(self)
 
     def _update_library_actions(self) -> None:
-        for action in (self.start_action, self.write_action, self.split_action):
+        for action in (self.start_action, self.write_action, self.split_action, self.report_action):
             action.setEnabled(self.library is not None)
 
     # -- opening a library ---------------------------------------------------------------
@@ -241,6 +203,8 @@ class MainWindow(QMainWindow):
         self.drop_zone.clear_message()
         self.library, self.library_path = loaded.library, loaded.path
         self.previews.new_library(loaded.sample_profile)
+        self.audio.new_library(loaded.library)
+        self.whole_library.new_library()
         self.settings.add_recent(loaded.path)
         self.save_settings()
         menus.update_recent_menu(self)
@@ -317,35 +281,13 @@ class MainWindow(QMainWindow):
         self.job_settings.store_settings(self.settings)
         self.save_settings()
         self.previews.refresh()
+        self.whole_library.schedule()  # the write options may have changed
 
     def refresh_proposals(self) -> None:
         """Ask again (after a job filled the cache)."""
         self.previews.refresh(proposals=True)
 
-    # -- job events (from the bridge) ---------------------------------------------------------
-    def _remembered_rate(self, record: JobRecord) -> float | None:
-        return self._rates.get(rates.rate_key(record.provider or "", record.model, self.settings.batch_size))
-
-    def _job_finished(self, record: JobRecord) -> None:
-        messages = {
-            Status.COMPLETED: f"{record.job_display_name} finished.",
-            Status.FAILED: f"{record.job_display_name} failed: {record.error or 'see the jobs panel'}",
-            Status.CANCELLED: f"{record.job_display_name} was cancelled.",
-            Status.INTERRUPTED: f"{record.job_display_name} was interrupted.",
-        }
-        text = messages.get(record.status, f"{record.job_display_name}: {record.status}")
-        self.show_status(text)
-        if self.settings.notify_when_done and not self.isActiveWindow() and not self._closing:
-            notifications.show_notification(APP_NAME, text, self.windowIcon(), error=record.status == Status.FAILED)
-        if record.status == Status.COMPLETED and record.job_type == "tag" and record.started_at:
-            key = rates.rate_key(record.provider or "", record.model, self.settings.batch_size)
-            rate = rates.remember_rate(key, record.tracks_done, (record.finished_at or 0) - record.started_at)
-            if rate is not None:
-                self._rates[key] = rate
-        if (record.status == Status.COMPLETED and record.job_type == "tag" and self.library_path is not None
-                and record.provider != "offline" and Path(record.input_file_path) == self.library_path.absolute()):
-            self.refresh_proposals()  # the cache now holds this job's tags
-
+    # -- job events ------------------------------------------------------------------------
     def show_open_failure(self, message: str, path: str) -> None:
         """Opening or showing a file failed: say so in the window, with the path to copy."""
         self.notice.setProperty("path", path)
@@ -364,8 +306,7 @@ class MainWindow(QMainWindow):
             name = action.data()
             if isinstance(name, str) and name:
                 action.setIcon(icons.icon(name))
-        self.tabs.setTabIcon(TAB_TAG, icons.icon("start"))
-        self.tabs.setTabIcon(TAB_REVIEW, icons.icon("review"))
+        window_layout.refresh_tab_icons(self)
         self.drop_zone.refresh_icons()
         self.jobs_panel.refresh_icons()
         self.job_settings.settings_button.setIcon(icons.icon("settings"))
@@ -376,7 +317,7 @@ class MainWindow(QMainWindow):
         if not quitting.confirm_quit(self, running):
             event.ignore()
             return
-        self._closing = True
+        self.closing = True
         self.settings.window_geometry = bytes(self.saveGeometry().toBase64().data()).decode("ascii")
         self.job_settings.store_settings(self.settings)
         self.save_settings()
@@ -386,13 +327,14 @@ class MainWindow(QMainWindow):
 
     def shutdown(self, for_resume: bool = False) -> None:
         """Stop everything that could call back into this window (idempotent)."""
-        self._closing = True
+        self.closing = True
         manager, self._manager = self._manager, None
         quitting.shutdown_window(self, manager, for_resume)
 
     def stop_timers(self) -> None:
         self._options_timer.stop()
         self.review_session.timer.stop()
+        self.whole_library.stop()
 
     def review_edits_unwritten(self) -> bool:
         return self.review_session.unwritten

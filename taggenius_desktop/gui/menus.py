@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -11,11 +12,10 @@ from PySide6.QtWidgets import QMenu
 
 from .. import APP_NAME
 from . import icons
+from .window_layout import TAB_PREVIEW, TAB_REVIEW, TAB_TAG
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
-
-TAB_TAG, TAB_REVIEW = 0, 1
 
 
 def make_action(window: "MainWindow", text: str, slot: Callable[[], Any], shortcut: Any = None,
@@ -57,8 +57,11 @@ def build_menus(w: "MainWindow") -> None:
                                  "Add a Tag Genius playlist folder by genre, energy and situation")
     w.restore_action = make_action(w, "Restore &Original Tags…", jobs.start_restore, "Ctrl+Shift+R", "restore",
                                    "Make a copy of a tagged library with your values from before tagging")
+    w.report_action = make_action(w, "&Export Report…", w.whole_library.view.ask_report_path, "Ctrl+Shift+E",
+                                  "file", "One CSV row per track: what tagging would write, and why")
     file_menu.addAction(w.split_action)
     file_menu.addAction(w.restore_action)
+    file_menu.addAction(w.report_action)
     file_menu.addSeparator()
     w.settings_action = _with_fallback(make_action(w, "&Settings…", w.help.open_settings,
                                                    QKeySequence.StandardKey.Preferences, "settings",
@@ -86,8 +89,8 @@ def build_menus(w: "MainWindow") -> None:
         jobs_menu.addAction(action)
 
     view_menu = bar.addMenu("&View")
-    view_menu.addAction(make_action(w, "&Tag", lambda: w.tabs.setCurrentIndex(TAB_TAG), "Ctrl+1"))
-    view_menu.addAction(make_action(w, "&Review", lambda: w.tabs.setCurrentIndex(TAB_REVIEW), "Ctrl+2"))
+    for number, (index, title) in enumerate(((TAB_TAG, "&Tag"), (TAB_PREVIEW, "&Preview"), (TAB_REVIEW, "&Review")), 1):
+        view_menu.addAction(make_action(w, title, partial(w.tabs.setCurrentIndex, index), f"Ctrl+{number}"))
     view_menu.addAction(make_action(w, "&Find Track", w.focus_filter, QKeySequence.StandardKey.Find, "search"))
 
     help_menu = bar.addMenu("&Help")

@@ -35,6 +35,8 @@ class EstimateResult:
 class ProposalResult:
     proposals: dict[str, Any]
     search: dict[str, str]
+    #: TrackID -> raw audio features measured before (for the energy tooltip)
+    features: dict[str, dict[str, Any]]
 
 
 def estimate_work(spec: Any, library: Any, offline: bool, db_path: str | None, ticket: Ticket) -> EstimateResult:
@@ -51,6 +53,7 @@ def estimate_work(spec: Any, library: Any, offline: bool, db_path: str | None, t
 
 
 def proposals_work(spec: Any, library: Any, db_path: str | None, ticket: Ticket) -> ProposalResult:
+    from ..jobs.audio_stage import cached_audio_stage
     from ..jobs.review import propose
     from ..store import connect
     from .review_model import proposal_search_text
@@ -60,16 +63,18 @@ def proposals_work(spec: Any, library: Any, db_path: str | None, ticket: Ticket)
     search: dict[str, str] = {}
     ids = [t.track_id for t in library.tracks]
     try:
+        # The energy measured by earlier jobs, combined in as the next job will.
+        audio, features = cached_audio_stage(spec, library, conn)
         # In slices, pausing between them: a long pure-Python loop in this thread would
         # otherwise hold the GIL the GUI thread needs to paint (tasks.py).
         for start in range(0, len(ids), PROPOSAL_SLICE):
             ticket.checkpoint()
-            chunk = propose(library, spec, conn, ids[start:start + PROPOSAL_SLICE])
+            chunk = propose(library, spec, conn, ids[start:start + PROPOSAL_SLICE], audio)
             proposals.update(chunk)
             search.update((tid, proposal_search_text(p.profile)) for tid, p in chunk.items())
     finally:
         conn.close()
-    return ProposalResult(proposals, search)
+    return ProposalResult(proposals, search, features)
 
 
 class Previews:
@@ -103,7 +108,7 @@ class Previews:
         window.summary.set_estimate(None, "Estimating…")
         window.ops.run("estimate", lambda ticket: estimate_work(spec, library, offline, window.db_path, ticket),
                        self._estimate_ready, lambda exc: self._failed("estimate", exc))
-        key = (spec.provider.provider, spec.provider.model, spec.provider.base_url)
+        key = (spec.provider.provider, spec.provider.model, spec.provider.base_url, spec.audio, spec.music_roots)
         if key != self._proposal_key:
             self._proposal_key = key
             window.review.set_status("Computing proposals…")
@@ -122,6 +127,7 @@ class Previews:
     def _proposals_ready(self, result: ProposalResult) -> None:
         window = self.window
         proposals = result.proposals
+        window.review.model.set_audio_features(result.features)
         window.review.model.set_proposals(proposals, result.search)
         total = window.review.model.track_count()
         if window.job_settings.provider() == Provider.OFFLINE.value:

@@ -36,6 +36,7 @@ from .review_rows import (  # noqa: F401 - ReviewRows, build_rows, colour_name, 
     colour_name,
     edited_profile,
     proposal_search_text,
+    proposal_tooltip,
     same_tags,
     stars,
 )
@@ -91,6 +92,7 @@ class ReviewModel(QAbstractTableModel):
         self._proposals: dict[str, TagProfile] = {}
         self._edits: dict[str, TagProfile] = {}
         self._locked: set[str] = set()
+        self._audio: dict[str, Mapping[str, Any]] = {}  # TrackID -> raw features measured before
         self._proposal_search: list[str] = []  # base -> lowered proposal values
         self._needle: tuple[str, ...] = ()
         self._show = SHOW_ALL
@@ -108,11 +110,16 @@ class ReviewModel(QAbstractTableModel):
         self._proposals = {}
         self._edits = {}
         self._locked = set()
+        self._audio = {}
         self._proposal_search = [""] * len(rows)
         self._current = [None, rows.artists, rows.titles, rows.genres, rows.comments, rows.colour_names, rows.stars]
         self._display = [None] * len(rows)
         self._apply_filter()
         self.endResetModel()
+
+    def set_audio_features(self, features: Mapping[str, Mapping[str, Any]]) -> None:
+        """Raw audio features per TrackID (shown in the energy tooltip; asked on hover)."""
+        self._audio = dict(features)
 
     def set_proposals(self, proposals: Mapping[str, Any], search: Mapping[str, str] | None = None) -> None:
         """TrackID -> TagProfile (or a Proposal with ``.profile``). Edits and locks stay.
@@ -365,16 +372,8 @@ class ReviewModel(QAbstractTableModel):
         if column in PROPOSAL_COLUMNS:
             if tid in self._locked:
                 return "Locked: not changed"
-            profile = self.profile_for(tid)
-            if profile is None:
-                return "No proposal yet: run a job with this tagger (or choose Offline), or set a genre by hand"
-            field = PROFILE_FIELDS[column]
-            source = profile.sources.get(field) if profile.sources else None
-            level = profile.confidence.get(field) if profile.confidence else None
-            where = "edited by you" if tid in self._edits else (f"from {source}" if source else "")
-            if level and tid not in self._edits:
-                where = f"{where} ({level} confidence)" if where else f"{level} confidence"
-            return where or None
+            return proposal_tooltip(self.profile_for(tid), PROFILE_FIELDS[column], tid in self._edits,
+                                    self._audio.get(tid))
         return None
 
     # -- trust -------------------------------------------------------------------------

@@ -7,7 +7,7 @@ to a profile need no Qt, so they live here and are tested without a window.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from ..vocabulary.profile import ENERGY_MAX, ENERGY_MIN, MAX_VALUES_PER_CATEGORY, SOURCE_USER, TagProfile
 from ..vocabulary.trust import lowest_confidence
@@ -131,3 +131,27 @@ def edited_profile(current: TagProfile | None, field: str, value: Any) -> TagPro
 def same_tags(a: TagProfile, b: TagProfile) -> bool:
     return (a.primary_genre, a.sub_genres, a.energy, a.vibes, a.situations, a.components, a.era) == \
         (b.primary_genre, b.sub_genres, b.energy, b.vibes, b.situations, b.components, b.era)
+
+
+#: the tooltip of a proposal cell when there is no proposal
+NO_PROPOSAL_TIP = "No proposal yet: run a job with this tagger (or choose Offline), or set a genre by hand"
+
+
+def proposal_tooltip(profile: TagProfile | None, field: str, edited: bool,
+                     features: Mapping[str, Any] | None = None) -> str | None:
+    """Where a proposed value came from and how sure it is; for the energy of a track
+    whose file was measured, the raw audio features as well."""
+    if profile is None:
+        return NO_PROPOSAL_TIP
+    if edited:
+        return "edited by you"
+    source = profile.sources.get(field) if profile.sources else None
+    level = profile.confidence.get(field) if profile.confidence else None
+    if field == "energy" and features:
+        from ..audio.describe import describe_features
+
+        return describe_features(features, profile.energy, source, level)
+    where = f"from {source}" if source else ""
+    if level:
+        where = f"{where} ({level} confidence)" if where else f"{level} confidence"
+    return where or None

@@ -37,6 +37,8 @@ from .specs import TagJobSpec
 log = logging.getLogger(__name__)
 
 OK = "ok"
+#: how the job's "current track" reads while files are analysed ("analysing audio 3 / 120, ...")
+ANALYSING_AUDIO = "analysing audio"
 
 
 @dataclass
@@ -214,11 +216,11 @@ def _measure(
         by_identity[identity] = (status, data)
         done += 1
         left = (time.perf_counter() - begun) / done * (total - done)
-        reporter.current_track = f"analysing audio {done} / {total}" + (f", about {_eta(left)} left" if total > done else "")
+        reporter.current_track = f"{ANALYSING_AUDIO} {done} / {total}" + (f", about {_eta(left)} left" if total > done else "")
         reporter.tick()
 
     if total:
-        reporter.current_track = f"analysing audio 0 / {total}"
+        reporter.current_track = f"{ANALYSING_AUDIO} 0 / {total}"
         reporter.tick(force=True)
         try:
             analyse_many([todo_paths[i] for i in todo], on_result, reporter.is_cancelled, workers)
@@ -257,6 +259,23 @@ def _energies(stage: AudioStage, library: Any, measured: Mapping[str, Mapping[st
     stage.calibration = calibration.summary() if calibration else {"references": len(references), "fitted": False}
     for track_id, value in scores.items():
         stage.energies[track_id] = calibration.apply(value) if calibration else score_to_energy(value)
+
+
+def cached_audio_stage(spec: TagJobSpec, library: Any, conn: sqlite3.Connection | None) -> tuple[
+    AudioStage, dict[str, dict[str, Any]]
+]:
+    """The stage a job would apply, from features measured before (nothing is decoded),
+    and the raw features per TrackID: the review's proposals and tooltips use them, so
+    they show the energy the job will write once the files were analysed."""
+    stage = AudioStage(mode=spec.audio, enabled=False)
+    if spec.audio == "off" or conn is None:
+        return stage, {}
+    locations = {t.track_id: t.attrs.get("Location") or "" for t in library.tracks}
+    measured = features_for_tracks(conn, locations, spec.music_roots)
+    if measured:
+        stage.enabled = True
+        _energies(stage, library, measured)
+    return stage, measured
 
 
 def features_for_tracks(

@@ -15,7 +15,7 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
-from typing import Iterable, Iterator, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from ..library import Library
 from ..library.writer import _atomic_write  # the library's own temp-file + os.replace
@@ -103,14 +103,38 @@ def rows_for_profiles(
     """Report rows for proposals not written yet (the review's "Export report"): every
     track of ``profiles`` planned against the library as it is now. A track whose
     profile is None is reported with its reason from ``skipped`` (or "not tagged")."""
-    builder = SummaryBuilder(options, keep_rows=True)
+    return _planned(library, profiles, options, skipped, keep_rows=True).rows or []
+
+
+def summary_for_profiles(
+    library: Library,
+    profiles: Mapping[str, TagProfile | None],
+    options: WriteOptions,
+    skipped: Mapping[str, str] | None = None,
+    pause: Callable[[], None] | None = None,
+) -> dict[str, Any]:
+    """The library-wide summary (:mod:`.summary`) of writing ``profiles``: the GUI's
+    preview of the review's proposals and edits, counted exactly as a job counts.
+    ``pause`` is called every :data:`PAUSE_EVERY` tracks (a GUI thread's turn, a cancel)."""
+    return _planned(library, profiles, options, skipped, keep_rows=False, pause=pause).result()
+
+
+#: tracks planned between two calls of a ``pause`` callback
+PAUSE_EVERY = 500
+
+
+def _planned(library: Library, profiles: Mapping[str, TagProfile | None], options: WriteOptions,
+             skipped: Mapping[str, str] | None, keep_rows: bool,
+             pause: Callable[[], None] | None = None) -> SummaryBuilder:
+    builder = SummaryBuilder(options, keep_rows=keep_rows)
     reasons = skipped or {}
-    for track_id, profile in profiles.items():
+    for done, (track_id, profile) in enumerate(profiles.items()):
+        if pause is not None and done % PAUSE_EVERY == 0:
+            pause()
         attrs = library.track_by_id(track_id).attrs
         if profile is None:
             builder.add(track_id, attrs, None, {}, (reasons.get(track_id, "not tagged"),))
             continue
         changes, notes, _ = plan_fields(attrs, profile, options)
         builder.add(track_id, attrs, profile, changes, notes)
-    return builder.rows or []
-
+    return builder

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from ..library import Library
 from ..tagging.choice import Provider, TaggerChoice
 from ..vocabulary.profile import TagProfile, TrackInfo
 from .cached import partition
 from .specs import TagJobSpec
+
+if TYPE_CHECKING:
+    from .audio_stage import AudioStage
 
 #: Proposal origins: computed now by the offline tagger, or an earlier LLM job's cached answer.
 ORIGIN_OFFLINE = Provider.OFFLINE.value
@@ -31,9 +34,21 @@ class Proposal:
 
 
 def propose(
-    library: Library, spec: TagJobSpec, conn: sqlite3.Connection | None, track_ids: Iterable[str] | None = None
+    library: Library, spec: TagJobSpec, conn: sqlite3.Connection | None, track_ids: Iterable[str] | None = None,
+    audio: "AudioStage | None" = None,
 ) -> dict[str, Proposal]:
-    """TrackID -> proposal for every track that has one."""
+    """TrackID -> proposal for every track that has one; with ``audio``
+    (``jobs.audio_stage.cached_audio_stage``) the measured energy is combined in as the
+    job combines it."""
+    proposals = _propose(library, spec, conn, track_ids)
+    if audio is None or not audio.energies:
+        return proposals
+    return {tid: Proposal(tid, audio.adjust(tid, p.profile), p.origin) for tid, p in proposals.items()}
+
+
+def _propose(
+    library: Library, spec: TagJobSpec, conn: sqlite3.Connection | None, track_ids: Iterable[str] | None
+) -> dict[str, Proposal]:
     wanted = list(track_ids) if track_ids is not None else [t.track_id for t in library.tracks]
     infos = {tid: TrackInfo.from_attributes(library.track_by_id(tid).attrs) for tid in wanted}
     choice = TaggerChoice.of(spec.provider)
@@ -53,3 +68,24 @@ def propose(
     hits = partition(conn, infos, key).hits
     return {tid: Proposal(tid, profile, ORIGIN_CACHE) for tid, profile in hits.items()}
 
+
+
+#: why a track has no proposal under an LLM provider: the job will ask for it
+NOT_TAGGED_YET = "not tagged yet: the job asks the AI"
+
+
+def missing_reasons(library: Library, spec: TagJobSpec, track_ids: Iterable[str]) -> dict[str, str]:
+    """Why each of ``track_ids`` (tracks :func:`propose` gave no proposal) has none.
+
+    The offline tagger skips tracks that are not music and says why; under an LLM
+    provider a track without a cached answer is simply not tagged yet."""
+    if TaggerChoice.of(spec.provider).cache_key() is not None:
+        return {tid: NOT_TAGGED_YET for tid in track_ids}
+    from ..tagging.offline import profile_for
+    from ..tagging.offline.evidence import not_music
+
+    reasons: dict[str, str] = {}
+    for tid in track_ids:
+        info = TrackInfo.from_attributes(library.track_by_id(tid).attrs)
+        reasons[tid] = not_music(info, profile_for(info).sources["primary_genre"]) or "not tagged"
+    return reasons

@@ -25,6 +25,10 @@ class SpecError(ValueError):
     """A spec that cannot run (bad level, unknown provider, output over the input...)."""
 
 
+#: the kinds of job (``job_type`` in a spec and in the job log)
+JOB_TAG, JOB_SPLIT, JOB_RESTORE = "tag", "split", "restore"
+
+
 @dataclass(frozen=True)
 class ProviderSettings:
     provider: str = Provider.OFFLINE.value
@@ -56,7 +60,7 @@ class TagJobSpec:
     #: TrackIDs the user locked: never changed
     locked: tuple[str, ...] = ()
     display_name: str = ""
-    job_type: str = "tag"
+    job_type: str = JOB_TAG
     #: where to write the per-track CSV report (jobs.report), or None for no report
     report_path: str | None = None
     #: energy from the audio files: auto | on | off (see audio.AUDIO_MODES)
@@ -73,7 +77,7 @@ class SplitJobSpec:
     output_path: str | None = None  # one XML with a "Tag Genius" playlist folder
     out_dir: str | None = None  # or: one XML per genre bucket
     display_name: str = ""
-    job_type: str = "split"
+    job_type: str = JOB_SPLIT
 
 
 @dataclass(frozen=True)
@@ -81,7 +85,7 @@ class RestoreJobSpec:
     input_path: str
     output_path: str
     display_name: str = ""
-    job_type: str = "restore"
+    job_type: str = JOB_RESTORE
 
 
 JobSpec = TagJobSpec | SplitJobSpec | RestoreJobSpec
@@ -213,14 +217,14 @@ def spec_to_json(spec: JobSpec) -> str:
 def spec_from_json(text: str, api_key: str | None = None) -> JobSpec:
     data = json.loads(text)
     kind = data.get("job_type")
-    if kind == "tag":
+    if kind == JOB_TAG:
         data["provider"] = ProviderSettings(**data["provider"], api_key=api_key)
         data["playlists"] = tuple(data.get("playlists", ()))
         data["locked"] = tuple(data.get("locked", ()))
         data["music_roots"] = tuple(tuple(pair) for pair in data.get("music_roots", ()))
         return TagJobSpec(**data)
-    if kind == "split":
+    if kind == JOB_SPLIT:
         return SplitJobSpec(**data)
-    if kind == "restore":
+    if kind == JOB_RESTORE:
         return RestoreJobSpec(**data)
     raise SpecError(f"unknown job type {kind!r}")

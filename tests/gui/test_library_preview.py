@@ -3,15 +3,10 @@ per-track report."""
 
 from __future__ import annotations
 
-import csv
 
-from taggenius_desktop.gui.library_preview import LibraryPreview, export_review_report
-from taggenius_desktop.gui.review_model import ReviewModel, build_rows
+from taggenius_desktop.gui.library_preview import LibraryPreview
 from taggenius_desktop.jobs import build_tag_job
 from taggenius_desktop.jobs.preview import preview_tag_job
-from taggenius_desktop.jobs.report import REPORT_COLUMNS
-from taggenius_desktop.jobs.review import propose
-from taggenius_desktop.library import read_library
 from taggenius_desktop.writeback import WriteOptions
 from tests.support.libraries import track_xml, write_library
 
@@ -43,21 +38,6 @@ def test_the_preview_shows_the_dry_run_summary(qtbot, tmp_path):
     assert widget.export_button.isEnabled()
     widget.set_summary(None)
     assert widget.families.rowCount() == 0 and not widget.export_button.isEnabled()
-
-
-def test_export_report_from_the_review(qtbot, tmp_path):
-    path = _library(tmp_path)
-    library = read_library(path)
-    model = ReviewModel()
-    model.set_rows(build_rows(library.tracks))
-    model.set_proposals(propose(library, build_tag_job(path), None))
-    target = export_review_report(str(tmp_path / "review.csv"), library, model.profile_for, WriteOptions())
-    with open(target, encoding="utf-8-sig", newline="") as handle:
-        rows = list(csv.reader(handle))
-    assert tuple(rows[0]) == REPORT_COLUMNS and len(rows) == 6
-    notes = {row[0]: row[-1] for row in rows[1:]}
-    assert notes["4"] == "not tagged"  # a tone: no proposal
-    assert "unsure" in notes["2"]
 
 
 def test_export_button_emits_the_chosen_path(qtbot, tmp_path, monkeypatch):
