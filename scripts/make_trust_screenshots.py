@@ -3,7 +3,8 @@ in light and dark.
 
     python scripts/make_trust_screenshots.py [--out docs/screenshots]
 
-Offscreen (no display needed). The library is the bundled sample with a few tracks made
+The real window, offscreen (no display needed), in a throw-away data folder: its
+Preview tab and its Review tab sorted by confidence. The library is the bundled sample with a few tracks made
 into the cases the preview counts: the DJ's own Genre labels, junk genres, a test tone,
 full Comments. Writes library-preview-{light,dark}.png and review-confidence-{light,dark}.png.
 """
@@ -14,6 +15,7 @@ import argparse
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,17 +46,27 @@ def demo_library(folder: Path) -> Path:
     return target
 
 
+def _wait(app, condition, timeout: float = 30.0) -> None:  # noqa: ANN001
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the app did not reach the state to photograph")
+        app.processEvents()
+        time.sleep(0.01)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
     args = parser.parse_args(argv)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
+    os.environ["TAGGENIUS_HOME"] = tempfile.mkdtemp(prefix="taggenius-shots-")  # a throw-away data folder
 
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
 
-    from taggenius_desktop.gui.library_preview import LibraryPreview
+    from taggenius_desktop.gui.main_window import TAB_PREVIEW, TAB_REVIEW, MainWindow
     from taggenius_desktop.gui.review_model import (
         COL_COMMENTS,
         COL_COMPONENTS,
@@ -62,52 +74,38 @@ def main(argv: list[str] | None = None) -> int:
         COL_ERA,
         COL_RATING,
         COL_SITUATIONS,
-        build_rows,
     )
-    from taggenius_desktop.gui.review_view import ReviewView
     from taggenius_desktop.gui.theme import ThemeController
-    from taggenius_desktop.jobs import build_tag_job
-    from taggenius_desktop.jobs.preview import preview_tag_job
-    from taggenius_desktop.jobs.review import propose
-    from taggenius_desktop.library import read_library
-    from taggenius_desktop.vocabulary import load_vocabulary
+    from taggenius_desktop.settings import Settings
 
     app = QApplication.instance() or QApplication([])
     controller = ThemeController(app, "light")  # type: ignore[arg-type]
     with tempfile.TemporaryDirectory() as temp:
         path = demo_library(Path(temp))
-        spec = build_tag_job(path, Path(temp) / "out.xml")
-        summary = preview_tag_job(spec)
-        library = read_library(path)
-        proposals = propose(library, spec, None)
+        window = MainWindow(Settings(notify_when_done=False))
+        window.resize(1280, 860)
+        window.show()
+        shown: list[bool] = []
+        window.library_preview_updated.connect(lambda: shown.append(True))
+        window.open_library(path)
+        _wait(app, lambda: bool(shown))
         for theme in ("light", "dark"):
             controller.apply(theme)
-            preview = LibraryPreview()
-            preview.set_summary(summary)
-            preview.resize(900, 720)
-            preview.show()
+            window.tabs.setCurrentIndex(TAB_PREVIEW)
             app.processEvents()
-            preview.grab().save(str(out / f"library-preview-{theme}.png"))
-            preview.close()
+            window.grab().save(str(out / f"library-preview-{theme}.png"))
 
-            review = ReviewView()
-            review.set_vocabulary(load_vocabulary())
-            review.model.set_rows(build_rows(library.tracks))
-            review.model.set_proposals(proposals)
-            review.table.sortByColumn(COL_CONFIDENCE, Qt.SortOrder.AscendingOrder)
-            review.resize(1360, 620)
-            review.show()
+            window.tabs.setCurrentIndex(TAB_REVIEW)
+            table = window.review.table
+            table.sortByColumn(COL_CONFIDENCE, Qt.SortOrder.AscendingOrder)
             # the trust columns in view: hide the current values the other screenshots show
-            for column in range(COL_COMMENTS, COL_RATING + 1):
-                review.table.hideColumn(column)
-            for column in (COL_SITUATIONS, COL_COMPONENTS, COL_ERA):
-                review.table.hideColumn(column)
+            for column in (*range(COL_COMMENTS, COL_RATING + 1), COL_SITUATIONS, COL_COMPONENTS, COL_ERA):
+                table.hideColumn(column)
             app.processEvents()
-            review.grab().save(str(out / f"review-confidence-{theme}.png"))
-            review.close()
-            review.deleteLater()
-            preview.deleteLater()
-            app.processEvents()
+            window.grab().save(str(out / f"review-confidence-{theme}.png"))
+        window.shutdown()
+        window.deleteLater()
+        app.processEvents()
     print(f"wrote library-preview-*.png and review-confidence-*.png to {out}")
     return 0
 

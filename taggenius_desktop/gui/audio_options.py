@@ -44,12 +44,13 @@ class AudioOptions(QGroupBox):
         self.remap_label = QLabel()
         self.remap_label.setWordWrap(True)
         row = QHBoxLayout()
-        row.addWidget(self.found_label, 1)
         row.addWidget(self.folder_button)
+        row.addStretch(1)
         form = QFormLayout(self)
         form.addRow("Measure:", self.mode_box)
-        form.addRow("Files found:", row)
+        form.addRow("Files found:", self.found_label)
         form.addRow("Analysis:", self.estimate_label)
+        form.addRow("", row)
         form.addRow("", self.remap_label)
         self._remaps: list[Remap] = []
         self._locations: list[str] = []
@@ -75,8 +76,8 @@ class AudioOptions(QGroupBox):
     def set_music_roots(self, roots: Iterable[tuple[str, str]]) -> None:
         """The remaps saved from an earlier session (no signal: nothing changed)."""
         self._remaps = [Remap(old, new) for old, new in roots]
-        self.remap_label.setText("\n".join(f"Looking in {r.new} for files the library has in {r.old}."
-                                           for r in self._remaps))
+        self.remap_label.setText("\n".join(f"Looking in {_shortened(r.new)} for files the library has in "
+                                           f"{_shortened(r.old)}." for r in self._remaps))
 
     def locations(self) -> list[str]:
         return list(self._locations)
@@ -92,8 +93,11 @@ class AudioOptions(QGroupBox):
     def set_found(self, found: FoundCount) -> None:
         self._found = found
         text = f"{found.found:,} of {found.total:,}"
+        self.found_label.setToolTip("")
         if found.missing and found.missing_folders:
-            text += f" (missing ones were in {found.missing_folders[0][0]})"
+            folder = found.missing_folders[0][0]
+            text += f"\nmissing ones were in {_shortened(folder)}"
+            self.found_label.setToolTip(folder)
         self.found_label.setText(text)
         self._update_estimate()
 
@@ -104,7 +108,8 @@ class AudioOptions(QGroupBox):
             self.remap_label.setText(f"No missing file was found in {folder}.")
             return False
         self._remaps = [remap]
-        self.remap_label.setText(f"Looking in {remap.new} for files the library has in {remap.old}.")
+        self.remap_label.setText(f"Looking in {_shortened(remap.new)} for files the library has in "
+                                 f"{_shortened(remap.old)}.")
         self.changed.emit()
         return True
 
@@ -127,3 +132,8 @@ class AudioOptions(QGroupBox):
         folder = QFileDialog.getExistingDirectory(self, "Where is your music on this computer?")
         if folder:
             self.use_music_folder(folder)
+
+
+def _shortened(path: str, limit: int = 42) -> str:
+    """A long folder path with its middle left out: the column is narrow, the ends tell."""
+    return path if len(path) <= limit else path[: limit // 3] + "…" + path[-(limit - limit // 3 - 1):]

@@ -41,7 +41,7 @@ def test_the_switch_and_a_music_folder_are_saved_and_used(make_window, qtbot, tm
         window.open_library(path)
     assert counted.args == [0]
     view = window.audio.view
-    assert view.found_label.text() == f"0 of 3 (missing ones were in {old}/House)"
+    assert view.found_label.text() == f"0 of 3\nmissing ones were in {old}/House"
 
     with qtbot.waitSignal(window.audio_counted, timeout=15_000) as counted:
         assert view.use_music_folder(str(here))

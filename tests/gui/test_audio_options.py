@@ -23,7 +23,7 @@ def test_switch_found_count_estimate_and_music_folder(qtbot, tmp_path: Path) -> 
     widget.set_locations(locations)
     assert widget.found_label.text() == "counting…"
     widget.set_found(count_found(locations))
-    assert widget.found_label.text() == f"0 of 3 (missing ones were in {old}/House)"
+    assert widget.found_label.text() == f"0 of 3\nmissing ones were in {old}/House"
     assert widget.estimate_label.text() == "nothing to analyse"
 
     with qtbot.waitSignal(widget.changed):
