@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, NoReturn, Sequence
 
 from .. import __version__
+from ..audio import AUDIO_MODES
 from ..tagging.choice import PROVIDER_NAMES, Provider
 from ..vocabulary.profile import Level
 
@@ -74,7 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     tag.add_argument("--estimate", action="store_true", help="print requests, tokens, cost and time; tag nothing")
     tag.add_argument("--playlist", action="append", default=[], metavar="PATH",
                      help="only tracks in this playlist (Folder/Sub/Name); repeatable")
-    tag.add_argument("--audio", choices=("auto", "on", "off"), default="auto",
+    tag.add_argument("--audio", choices=AUDIO_MODES, default=AUDIO_MODES[0],
                      help="measure energy from the audio files (auto: when the library's files are here)")
     tag.add_argument("--music-root", action="append", default=[], metavar="OLD=NEW",
                      help="the music folder the XML names, and where it is on this computer (repeatable)")
