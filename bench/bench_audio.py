@@ -49,7 +49,7 @@ def ladder() -> int:
     from scipy.stats import spearmanr
 
     from taggenius_desktop.audio import analyse, energy
-    from taggenius_desktop.audio.features import AudioFeatures
+    from taggenius_desktop.audio.measures import AudioFeatures
     from tests.support import audio_synth
 
     prior = 7  # what the offline tagger gives every techno track at 126 BPM

@@ -12,7 +12,7 @@ import pytest
 import soundfile
 
 from taggenius_desktop.audio import analyse, decode
-from taggenius_desktop.audio.features import AudioFeatures
+from taggenius_desktop.audio.measures import AudioFeatures
 from taggenius_desktop.audio.reasons import Reason
 from tests.support import audio_synth
 

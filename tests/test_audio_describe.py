@@ -6,7 +6,7 @@ from pathlib import Path
 
 from taggenius_desktop.audio.describe import describe_features, energy_source_label
 from taggenius_desktop.audio.estimate import analysis_seconds, describe_estimate
-from taggenius_desktop.audio.features import AudioFeatures
+from taggenius_desktop.audio.measures import AudioFeatures
 from taggenius_desktop.audio.locate import suggest_remap
 from tests.support import audio_synth
 
@@ -53,3 +53,24 @@ def test_suggest_remap_finds_the_old_root_from_the_folder_the_dj_chose(tmp_path:
     assert remap.old in ("/Volumes/Old Drive/Music", "C:/Music")
     assert suggest_remap(locations[:1], str(new)).old == "/Volumes/Old Drive/Music"  # type: ignore[union-attr]
     assert suggest_remap(locations[:1], str(tmp_path / "empty")) is None
+
+
+def test_job_counts_in_plain_words() -> None:
+    from taggenius_desktop.audio.describe import describe_counts
+
+    assert describe_counts({"enabled": False, "analysed": 3}) is None
+    assert describe_counts({"enabled": True, "analysed": 10, "cached": 2, "missing": 1, "failed": 0}) == \
+        "audio: 10 analysed, 2 cached, 1 missing"
+    assert describe_counts({"enabled": True}) == "audio: no file measured"
+
+
+def test_the_window_reads_features_without_the_analysis_stack() -> None:
+    """The review's tooltip and the jobs panel describe measures without numpy or scipy
+    (loading them takes most of a second)."""
+    import subprocess
+    import sys
+
+    code = ("import sys, taggenius_desktop.audio.describe, taggenius_desktop.gui.jobs_model;"
+            "print(sorted(m for m in ('numpy', 'scipy', 'soundfile') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

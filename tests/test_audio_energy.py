@@ -10,7 +10,7 @@ from scipy.stats import spearmanr
 
 from taggenius_desktop.audio import analyse, energy
 from taggenius_desktop.audio.calibrate import MIN_REFERENCES, fit
-from taggenius_desktop.audio.features import AudioFeatures
+from taggenius_desktop.audio.measures import AudioFeatures
 from tests.support import audio_synth
 
 #: What a metadata tagger gives every track of one genre at one tempo (techno, 126 BPM).

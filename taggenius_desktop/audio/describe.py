@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from ..vocabulary.profile import SOURCE_AUDIO, SOURCE_AUDIO_LLM, SOURCE_LLM, SOURCE_MIXED_IN_KEY
-from .features import AudioFeatures
+from .measures import AudioFeatures
 
 #: The review column's label for each kind of energy source.
 ENERGY_SOURCE_LABELS = {
@@ -54,3 +54,16 @@ def describe_features(features: Mapping[str, Any] | AudioFeatures, energy: int |
         f"Measured {f.seconds:.0f} s of {_clock(f.duration_s)} ({f.sample_rate / 1000:g} kHz, {channels})",
     ]
     return "\n".join(lines)
+
+
+#: the per-reason counts of a job's audio stage, in the order they are told
+AUDIO_COUNTS = ("analysed", "cached", "missing", "unsupported", "failed")
+
+
+def describe_counts(audio: Mapping[str, Any]) -> str | None:
+    """"audio: 10 analysed, 2 cached, 1 missing" for a job summary's ``audio`` part (only
+    the counts that are not zero; None when the job measured nothing)."""
+    if not audio.get("enabled"):
+        return None
+    counts = [f"{int(audio.get(name) or 0):,} {name}" for name in AUDIO_COUNTS if audio.get(name)]
+    return "audio: " + (", ".join(counts) if counts else "no file measured")

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Mapping
 
 from ..vocabulary.profile import ENERGY_MAX, ENERGY_MIN
-from .features import AudioFeatures
+from .measures import AudioFeatures
 
 #: feature -> (reference value, spread, weight); a negative weight means "less is more".
 REFERENCE: Mapping[str, tuple[float, float, float]] = {

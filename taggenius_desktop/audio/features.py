@@ -13,14 +13,15 @@ split, whose median filters then cost milliseconds.
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, fields
-from typing import Any, Mapping
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 from scipy import ndimage, signal
 
 from . import loudness
+from .measures import AudioFeatures as AudioFeatures  # computed here, defined without numpy
 from .decode import Excerpt
 
 FRAME_S = 0.046  # about 1024 samples at 22 kHz
@@ -41,32 +42,6 @@ LOG_COMPRESSION = 100.0
 FLATNESS_STRIDE = 4
 
 FloatArray = npt.NDArray[Any]  # float32 or float64: the spectra stay float32 for speed
-
-
-@dataclass(frozen=True)
-class AudioFeatures:
-    loudness_lufs: float  # integrated, BS.1770 gated
-    loudness_range_lu: float  # EBU Tech 3342 style, on the excerpt
-    crest_db: float  # peak over RMS of the mono mix
-    onset_rate: float  # onsets per second (spectral-flux peaks)
-    spectral_flux: float  # mean positive change of compressed log band energies
-    low_share: float  # 20-150 Hz energy over total
-    high_share: float  # > 4 kHz energy over total
-    percussive_share: float  # energy in the percussive part of a median-filter split
-    flatness: float  # median spectral flatness (1 = noise, 0 = pure tones)
-    centroid_hz: float
-    seconds: float  # audio measured
-    duration_s: float  # whole file
-    sample_rate: int
-    channels: int
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "AudioFeatures":
-        names = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in names})
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ def check_audio() -> str:
 
     from .analyse import OK
     from .energy import audio_energy
-    from .features import AudioFeatures
+    from .measures import AudioFeatures
     from .pool import analyse_many
 
     with tempfile.TemporaryDirectory(prefix="taggenius-audio-check-") as folder:

@@ -136,6 +136,7 @@ def _print_summary(result: dict[str, Any]) -> None:
 def _print_audio_counts(result: dict[str, Any]) -> None:
     audio = result.get("audio") or {}
     if audio.get("enabled"):
-        names = ("analysed", "cached", "missing", "unsupported", "failed")
-        print("audio: " + ", ".join(f"{audio.get(n, 0):,} {n}" for n in names)
+        from ..audio.describe import AUDIO_COUNTS
+
+        print("audio: " + ", ".join(f"{audio.get(n, 0):,} {n}" for n in AUDIO_COUNTS)
               + f"; {audio.get('flagged', 0):,} to review (audio and metadata disagree)", file=sys.stderr)

@@ -12,6 +12,7 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
+from ..audio.describe import describe_counts
 from ..jobs.specs import JOB_TAG
 from ..store.jobs_log import JobRecord, Status
 from ..tagging.choice import Provider
@@ -108,6 +109,9 @@ def details_text(record: JobRecord) -> str:
                 value = summary.get(key, getattr(record, key, 0)) or 0
                 if value or key == "tagged":
                     parts.append(f"{int(value):,} {label}")
+            audio = describe_counts(summary.get("audio") or {})
+            if audio:
+                parts.append(audio)
         elif summary.get("tracks_restored") is not None:
             parts.append(f"{int(summary['tracks_restored']):,} tracks restored")
         output = record.output_file_path

@@ -247,7 +247,7 @@ def _measure(
 def _energies(stage: AudioStage, library: Any, measured: Mapping[str, Mapping[str, Any]]) -> None:
     from ..audio.calibrate import fit, reference_energy
     from ..audio.energy import score, score_to_energy
-    from ..audio.features import AudioFeatures
+    from ..audio.measures import AudioFeatures
 
     scores = {tid: score(AudioFeatures.from_dict(data)) for tid, data in measured.items()}
     references = []

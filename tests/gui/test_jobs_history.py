@@ -5,7 +5,7 @@ history; time left is "estimating" until it knows, then uses the measured rate."
 from __future__ import annotations
 
 import time
-from dataclasses import fields
+from dataclasses import fields, replace
 from pathlib import Path
 
 import pytest
@@ -112,3 +112,16 @@ def test_a_finished_job_rate_is_remembered_per_provider_and_batch_size() -> None
     assert rates.load_rates()[key] == pytest.approx(3889 / 283.0)
     assert rates.rate_key("openai", "gpt-4o-mini", 40) not in rates.load_rates()
     assert rates.remember_rate(key, 5, 1.0) is None  # too small to say anything
+
+
+def test_a_finished_job_tells_what_the_audio_stage_did() -> None:
+    import json
+
+    from taggenius_desktop.gui.jobs_model import details_text
+
+    record = replace(_running(12, 12, 30.0), status=Status.COMPLETED, job_type="tag", output_file_path="/o.xml",
+                     result_data=json.dumps({"tagged": 12, "audio": {"enabled": True, "analysed": 9, "cached": 2,
+                                                                      "missing": 1}}))
+    assert details_text(record) == "12 tagged · audio: 9 analysed, 2 cached, 1 missing · → /o.xml"
+    off = replace(record, result_data=json.dumps({"tagged": 12, "audio": {"enabled": False}}))
+    assert details_text(off) == "12 tagged · → /o.xml"
