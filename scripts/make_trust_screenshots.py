@@ -101,6 +101,7 @@ def main(argv: list[str] | None = None) -> int:
             # the trust columns in view: hide the current values the other screenshots show
             for column in (*range(COL_COMMENTS, COL_RATING + 1), COL_SITUATIONS, COL_COMPONENTS, COL_ERA):
                 table.hideColumn(column)
+            table.resizeColumnsToContents()
             app.processEvents()
             window.grab().save(str(out / f"review-confidence-{theme}.png"))
         window.shutdown()
