@@ -250,3 +250,44 @@ def test_kill_9_mid_analysis_loses_no_finished_track(tmp_path: Path) -> None:
     conn = connect()
     assert jobs_log.get_job(conn, job_id).status == Status.COMPLETED
     conn.close()
+
+
+class _CancelSeenLate(Reporter):
+    """A cancel that arrived while the last files were analysed: the heartbeat has not
+    brought it yet (``is_cancelled`` False), the database already has it."""
+
+    def cancelled_now(self) -> bool:
+        return True
+
+
+def test_a_cancel_during_the_last_analyses_stops_the_job_before_tagging(tmp_path: Path) -> None:
+    from taggenius_desktop.jobs.errors import JobCancelled
+
+    library = _many_tracks(tmp_path, count=2)
+    conn = connect()
+    try:
+        with pytest.raises(JobCancelled):
+            run_tag_job(build_tag_job(library, tmp_path / "out.xml", audio="on", audio_workers=0),
+                        _CancelSeenLate(), conn)
+    finally:
+        conn.close()
+    assert not (tmp_path / "out.xml").exists()
+    assert _cached_rows() == 2  # what was measured is kept for the resume
+
+
+def test_the_job_reporter_reads_a_cancel_at_once_when_asked(tmp_path: Path) -> None:
+    from taggenius_desktop.jobs.progress import DatabaseReporter
+
+    conn = connect()
+    job_id = jobs_log.insert_job(conn, {"job_display_name": "t", "original_filename": "lib.xml",
+                                        "input_file_path": str(tmp_path / "lib.xml"), "status": Status.IN_PROGRESS,
+                                        "job_type": "tag", "spec": "{}"})
+    reporter = DatabaseReporter(job_id, heartbeat_interval=3600)  # the heartbeat never looks
+    try:
+        assert not reporter.cancelled_now()
+        assert jobs_log.request_cancel(conn, job_id)
+        assert not reporter.is_cancelled()
+        assert reporter.cancelled_now() and reporter.is_cancelled()
+    finally:
+        reporter.close()
+        conn.close()

@@ -226,6 +226,10 @@ def _measure(
             analyse_many([todo_paths[i] for i in todo], on_result, reporter.is_cancelled, workers)
         except AnalysisCancelled:
             raise JobCancelled("Cancelled") from None
+        # A cancel that came while the last files were analysed still stops the job
+        # before tagging; what was measured is stored, so resume starts from there.
+        if reporter.cancelled_now():
+            raise JobCancelled("Cancelled")
         reporter.current_track = None
         reporter.tick(force=True)
     measured: dict[str, dict[str, Any]] = {}

@@ -57,6 +57,9 @@ class StoreTolerantReporter(Reporter):
     def is_cancelled(self) -> bool:
         return self.inner.is_cancelled()
 
+    def cancelled_now(self) -> bool:
+        return self.inner.cancelled_now()
+
     def close(self) -> None:
         self.inner.close()
 

@@ -57,6 +57,11 @@ class Reporter:
     def is_cancelled(self) -> bool:
         return False
 
+    def cancelled_now(self) -> bool:
+        """:meth:`is_cancelled`, asked of the source at once: at the end of a phase, where
+        a cancel seen up to a heartbeat later would no longer stop the job."""
+        return self.is_cancelled()
+
     def set_fields(self, **values: object) -> None:
         """Record job fields other than counters (output path, track_count...)."""
 
@@ -111,6 +116,14 @@ class DatabaseReporter(Reporter):
 
     def is_cancelled(self) -> bool:
         return self._cancelled.is_set() or self._host_lost.is_set()
+
+    def cancelled_now(self) -> bool:
+        try:
+            if jobs_log.cancel_requested(self._conn, self.job_id):
+                self._cancelled.set()
+        except sqlite3.Error:
+            pass  # a busy database: the heartbeat thread will see the flag
+        return self.is_cancelled()
 
     @property
     def host_lost(self) -> bool:
