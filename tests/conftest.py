@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import pytest
 
-from tests.support.fake_openai import FakeOpenAIServer
+from tests.support.fake_openai import FakeOpenAIServer, start_fake_server
 from tests.support.keyring import MemoryKeyring, installed
 
 # Before anything imports Qt: no screen here, and tests must never need one.
@@ -37,17 +38,16 @@ def memory_keyring() -> Iterator[MemoryKeyring]:
 @pytest.fixture
 def fake_openai() -> Iterator[Callable[..., FakeOpenAIServer]]:
     """``server = fake_openai(**faults)``: a started fault-injecting OpenAI server on
-    127.0.0.1 (see tests/support/fake_openai.py), stopped when the test ends."""
-    servers: list[FakeOpenAIServer] = []
+    127.0.0.1 (see tests/support/fake_openai.py); every server a test starts is stopped
+    when the test ends, passed or failed. The one way tests get a fake server."""
+    with ExitStack() as servers:
 
-    def start(**faults: Any) -> FakeOpenAIServer:
-        server = FakeOpenAIServer(**faults).start()
-        servers.append(server)
-        return server
+        def start(**faults: Any) -> FakeOpenAIServer:
+            server = start_fake_server(**faults)
+            servers.callback(server.stop)
+            return server
 
-    yield start
-    for server in servers:
-        server.stop()
+        yield start
 
 
 @pytest.fixture
