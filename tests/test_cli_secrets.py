@@ -63,14 +63,14 @@ def _sent_openai_key(server: FakeOpenAIServer) -> bool:
 
 
 @pytest.mark.parametrize("where", ["environment", "keyring"])
-def test_base_url_without_provider_never_receives_the_openai_key(tmp_path, capsys, monkeypatch, where):
+def test_base_url_without_provider_never_receives_the_openai_key(tmp_path, capsys, monkeypatch, where, fake_openai):
     if where == "environment":
         monkeypatch.setenv("OPENAI_API_KEY", OPENAI_KEY)
     else:
         credentials.set_api_key(OPENAI_KEY)
     library = write_library(tmp_path / "lib.xml", n=6)
-    with FakeOpenAIServer() as server:
-        code = run_cli(["tag", str(library), "--base-url", server.base_url, "--model", MODEL, "--json"])
+    server = fake_openai()
+    code = run_cli(["tag", str(library), "--base-url", server.base_url, "--model", MODEL, "--json"])
     out, err = capsys.readouterr()
     assert code == 0, err
     assert json.loads(out)["status"] == "Completed"
@@ -79,22 +79,22 @@ def test_base_url_without_provider_never_receives_the_openai_key(tmp_path, capsy
     assert all(h == "Bearer not-needed" for h in server.authorization_headers)
 
 
-def test_a_custom_server_gets_its_own_key_only(tmp_path, capsys, monkeypatch):
+def test_a_custom_server_gets_its_own_key_only(tmp_path, capsys, monkeypatch, fake_openai):
     monkeypatch.setenv("OPENAI_API_KEY", OPENAI_KEY)
     monkeypatch.setenv(SERVER_KEY_ENV_VAR, SERVER_KEY)
     library = write_library(tmp_path / "lib.xml", n=4)
-    with FakeOpenAIServer(api_key=SERVER_KEY) as server:
-        code = run_cli(["tag", str(library), "--provider", "openai-compatible", "--base-url", server.base_url,
-                        "--model", MODEL])
+    server = fake_openai(api_key=SERVER_KEY)
+    code = run_cli(["tag", str(library), "--provider", "openai-compatible", "--base-url", server.base_url,
+                    "--model", MODEL])
     assert code == 0, capsys.readouterr().err
     assert server.authorization_headers and set(server.authorization_headers) == {f"Bearer {SERVER_KEY}"}
 
 
-def test_explicit_openai_at_a_base_url_is_the_users_choice(tmp_path, capsys, monkeypatch):
+def test_explicit_openai_at_a_base_url_is_the_users_choice(tmp_path, capsys, monkeypatch, fake_openai):
     monkeypatch.setenv("OPENAI_API_KEY", OPENAI_KEY)
     library = write_library(tmp_path / "lib.xml", n=4)
-    with FakeOpenAIServer(api_key=OPENAI_KEY) as server:
-        code = run_cli(["tag", str(library), "--provider", "openai", "--base-url", server.base_url])
+    server = fake_openai(api_key=OPENAI_KEY)
+    code = run_cli(["tag", str(library), "--provider", "openai", "--base-url", server.base_url])
     assert code == 0, capsys.readouterr().err
     assert set(server.authorization_headers) == {f"Bearer {OPENAI_KEY}"}
 
@@ -114,24 +114,24 @@ def test_the_rule_in_one_function(memory_keyring, monkeypatch):
     assert api_key_for("openai-compatible", "http://127.0.0.1:10/v1") == SERVER_KEY
 
 
-def test_resume_of_a_local_server_job_never_sends_the_openai_key(tmp_path, capsys, monkeypatch):
+def test_resume_of_a_local_server_job_never_sends_the_openai_key(tmp_path, capsys, monkeypatch, fake_openai):
     library = write_library(tmp_path / "lib.xml", n=4)
     # The first request hangs; quitting leaves the job Interrupted with no track done.
-    with FakeOpenAIServer(script=["hang"]) as server:
-        manager = JobManager(workers=1)
-        spec = build_tag_job(library, tmp_path / "out.xml", provider="openai-compatible",
-                             base_url=server.base_url, model=MODEL, batch_size=10)
-        job_id = manager.submit(spec)
-        for _ in range(600):
-            if server.request_count >= 1:
-                break
-            time.sleep(0.05)
-        assert server.request_count >= 1, "the job never reached the server"
-        manager.shutdown(cancel_running=False, timeout=0.0)
-        assert jobs_log.get_job(connect(), job_id).status == Status.INTERRUPTED
-        monkeypatch.setenv("OPENAI_API_KEY", OPENAI_KEY)
-        code = run_cli(["resume", str(job_id), "--json"])
-        out, err = capsys.readouterr()
+    server = fake_openai(script=["hang"])
+    manager = JobManager(workers=1)
+    spec = build_tag_job(library, tmp_path / "out.xml", provider="openai-compatible",
+                         base_url=server.base_url, model=MODEL, batch_size=10)
+    job_id = manager.submit(spec)
+    for _ in range(600):
+        if server.request_count >= 1:
+            break
+        time.sleep(0.05)
+    assert server.request_count >= 1, "the job never reached the server"
+    manager.shutdown(cancel_running=False, timeout=0.0)
+    assert jobs_log.get_job(connect(), job_id).status == Status.INTERRUPTED
+    monkeypatch.setenv("OPENAI_API_KEY", OPENAI_KEY)
+    code = run_cli(["resume", str(job_id), "--json"])
+    out, err = capsys.readouterr()
     assert code == 0, err
     assert json.loads(out)["status"] == "Completed"
     assert server.request_count >= 2

@@ -11,7 +11,6 @@ from keyring.backends import fail
 
 from taggenius_desktop.credentials import KEY_USERNAME, SERVICE_NAME
 from taggenius_desktop.tagging.base import TaggingStopped
-from tests.support.fake_openai import FakeOpenAIServer
 from tests.support.keyring import MemoryKeyring
 from taggenius_desktop.tagging.llm import PRESETS, LLMConfig, check_connection, is_local_url, make_tagger
 from taggenius_desktop.tagging.llm.errors import Action, classify
@@ -98,15 +97,16 @@ def test_classification_table():
     assert classify(openai.APIConnectionError(request=request), config).connection
 
 
-def test_check_connection_reports_in_plain_words():
-    with FakeOpenAIServer(api_key=KEY, models=["gpt-4o-mini", "gpt-4.1-mini"]) as server:
-        good = check_connection(LLMConfig(base_url=server.base_url, api_key=KEY))
-        assert good.ok and good.models == ("gpt-4.1-mini", "gpt-4o-mini")
-        unknown = check_connection(LLMConfig(model="gpt-x", base_url=server.base_url, api_key=KEY))
-        assert not unknown.ok and "gpt-x" in unknown.message
-        wrong = check_connection(LLMConfig(base_url=server.base_url, api_key="sk-wrong-key-1234567890abcd"))
-        assert not wrong.ok and "rejected (401)" in wrong.message and "abcd" not in wrong.message
-        port = server.port
+def test_check_connection_reports_in_plain_words(fake_openai):
+    server = fake_openai(api_key=KEY, models=["gpt-4o-mini", "gpt-4.1-mini"])
+    good = check_connection(LLMConfig(base_url=server.base_url, api_key=KEY))
+    assert good.ok and good.models == ("gpt-4.1-mini", "gpt-4o-mini")
+    unknown = check_connection(LLMConfig(model="gpt-x", base_url=server.base_url, api_key=KEY))
+    assert not unknown.ok and "gpt-x" in unknown.message
+    wrong = check_connection(LLMConfig(base_url=server.base_url, api_key="sk-wrong-key-1234567890abcd"))
+    assert not wrong.ok and "rejected (401)" in wrong.message and "abcd" not in wrong.message
+    port = server.port
+    server.stop()  # nothing listens on that port any more
     gone = check_connection(LLMConfig(provider="openai-compatible", model="m", base_url=f"http://127.0.0.1:{port}/v1"))
     assert not gone.ok and "is it running?" in gone.message
     assert not check_connection(LLMConfig(api_key=None)).ok
