@@ -7,6 +7,8 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
+import keyring.backend
+import keyring.backends.fail
 import pytest
 
 from tests.support.fake_openai import FakeOpenAIServer, start_fake_server
@@ -33,6 +35,12 @@ def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
 def memory_keyring() -> Iterator[MemoryKeyring]:
     """An empty in-memory keyring for the test; the previous backend comes back after it."""
     yield from installed(MemoryKeyring())  # type: ignore[misc]
+
+
+@pytest.fixture
+def failing_keyring() -> Iterator[keyring.backend.KeyringBackend]:
+    """No usable keyring (keyring's own ``fail`` backend) for the test; the previous one after it."""
+    yield from installed(keyring.backends.fail.Keyring())
 
 
 @pytest.fixture

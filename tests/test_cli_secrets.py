@@ -9,9 +9,6 @@ from __future__ import annotations
 import json
 import time
 
-import keyring
-import keyring.backend
-import keyring.errors
 import pytest
 
 from taggenius_desktop import credentials
@@ -28,34 +25,12 @@ SERVER_KEY = "local-server-token-" + "x7" * 8
 MODEL = "gpt-4o-mini"
 
 
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.store.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.store[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if (service, username) not in self.store:
-            raise keyring.errors.PasswordDeleteError("not stored")
-        del self.store[(service, username)]
-
-
 @pytest.fixture(autouse=True)
-def memory_keyring(monkeypatch):
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
+def memory_keyring(memory_keyring, monkeypatch):
+    """Every test here: the shared in-memory keyring (conftest's), no session key, no server key."""
     monkeypatch.setattr(credentials, "_session_key", None)
     monkeypatch.delenv(SERVER_KEY_ENV_VAR, raising=False)
-    yield backend
-    keyring.set_keyring(previous)
+    return memory_keyring
 
 
 def _sent_openai_key(server: FakeOpenAIServer) -> bool:

@@ -3,27 +3,16 @@
 from __future__ import annotations
 
 import httpx2
-import keyring
-import keyring.backend
 import openai
 import pytest
-from keyring.backends import fail
 
 from taggenius_desktop.credentials import KEY_USERNAME, SERVICE_NAME
 from taggenius_desktop.tagging.base import TaggingStopped
-from tests.support.keyring import MemoryKeyring
 from taggenius_desktop.tagging.llm import PRESETS, LLMConfig, check_connection, is_local_url, make_tagger
 from taggenius_desktop.tagging.llm.errors import Action, classify
 from taggenius_desktop.vocabulary import load_vocabulary
 
 KEY = "sk-proj-zzzzSECRETzzzz0123456789abcdef"
-
-
-@pytest.fixture
-def restore_keyring():
-    previous = keyring.get_keyring()
-    yield
-    keyring.set_keyring(previous)
 
 
 def test_cloud_and_local_defaults():
@@ -55,15 +44,14 @@ def test_is_local_url(url, local):
     assert is_local_url(url) is local
 
 
-def test_make_tagger_takes_the_key_from_the_keyring(restore_keyring):
-    keyring.set_keyring(MemoryKeyring({(SERVICE_NAME, KEY_USERNAME): KEY}))
+def test_make_tagger_takes_the_key_from_the_keyring(memory_keyring):
+    memory_keyring.passwords[(SERVICE_NAME, KEY_USERNAME)] = KEY
     tagger = make_tagger(LLMConfig(), load_vocabulary())
     assert tagger.config.api_key == KEY and tagger.name == "openai" and tagger.uses_cache
     assert tagger.model == "gpt-4o-mini"
 
 
-def test_make_tagger_without_any_key_stops(restore_keyring):
-    keyring.set_keyring(fail.Keyring())
+def test_make_tagger_without_any_key_stops(failing_keyring):
     with pytest.raises(TaggingStopped, match="No OpenAI API key"):
         make_tagger(LLMConfig(), load_vocabulary())
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import keyring
-import keyring.backends.fail
 import pytest
 
 from taggenius_desktop import credentials, paths
@@ -79,9 +77,7 @@ def test_the_key_is_saved_in_the_keyring(qtbot, memory_keyring) -> None:
     assert memory_keyring.passwords == {}
 
 
-def test_without_a_keyring_the_key_is_kept_for_the_session_visibly(qtbot) -> None:
-    previous = keyring.get_keyring()
-    keyring.set_keyring(keyring.backends.fail.Keyring())
+def test_without_a_keyring_the_key_is_kept_for_the_session_visibly(qtbot, failing_keyring) -> None:
     try:
         dialog = SettingsDialog(Settings())
         qtbot.addWidget(dialog)
@@ -92,7 +88,6 @@ def test_without_a_keyring_the_key_is_kept_for_the_session_visibly(qtbot) -> Non
         assert credentials.get_api_key() == "sk-session-abcdefghijklmnop"
     finally:
         credentials.delete_api_key()
-        keyring.set_keyring(previous)
 
 
 def test_dialog_stores_its_values(qtbot, memory_keyring, tmp_path: Path) -> None:
