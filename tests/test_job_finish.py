@@ -15,6 +15,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from taggenius_desktop.cli.main import run_cli
 from taggenius_desktop.jobs import build_tag_job
 from taggenius_desktop.jobs.errors import CACHE_NOT_SAVED, RESTORE_DATA_NOT_SAVED
@@ -189,6 +191,7 @@ if flag:
 '''
 
 
+@pytest.mark.slow  # the injected output write takes 5 s
 def test_a_cancel_during_the_final_write_lets_the_pool_job_complete(tmp_path, monkeypatch):
     from taggenius_desktop.jobs import JobManager
 

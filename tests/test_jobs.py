@@ -189,7 +189,6 @@ def _files_under(folder: Path) -> list[Path]:
     return [p for p in folder.rglob("*") if p.is_file()]
 
 
-@pytest.mark.slow
 def test_llm_job_caches_results_and_never_leaks_the_key(tmp_path, isolated_home, fake_openai):
     library = write_library(tmp_path / "lib.xml", n=25)
     server = fake_openai(api_key=SECRET_KEY)
@@ -234,7 +233,6 @@ def test_rejected_key_fails_the_job_at_once_with_plain_words(tmp_path, isolated_
     assert not Path(spec.output_path).exists()
 
 
-@pytest.mark.slow
 def test_quitting_to_resume_later_leaves_jobs_interrupted(tmp_path, fake_openai):
     library = write_library(tmp_path / "lib.xml", n=10)
     server = fake_openai(latency_per_request=30.0)
