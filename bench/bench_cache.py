@@ -30,9 +30,9 @@ def main() -> int:
     args = parser.parse_args()
     from generate_library import generate_library
 
-    from tests.support.fake_openai import FakeOpenAIServer
+    from tests.support.fake_openai import start_fake_server
 
-    with tempfile.TemporaryDirectory() as tmp, FakeOpenAIServer(api_key="sk-bench") as server:
+    with tempfile.TemporaryDirectory() as tmp, start_fake_server(api_key="sk-bench") as server:
         library = generate_library(args.tracks, Path(tmp) / "library.xml")
         env = {**os.environ, "TAGGENIUS_HOME": str(Path(tmp) / "home"), "OPENAI_API_KEY": "sk-bench"}
         rows = []

@@ -32,7 +32,7 @@ import openai
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.support.fake_openai import FakeOpenAIServer  # noqa: E402
+from tests.support.fake_openai import start_fake_server  # noqa: E402
 from taggenius_desktop.tagging.llm import LLMConfig, LLMTagger  # noqa: E402
 from taggenius_desktop.tagging.llm.prompt import messages, user_message  # noqa: E402
 from taggenius_desktop.tagging.llm.schema import response_format  # noqa: E402
@@ -75,7 +75,7 @@ def _fields(info: TrackInfo) -> dict:
 def sequential_baseline(tracks: list[TrackInfo], faults: dict) -> float:
     """The seed web app's way: one track per request, one at a time, a default openai client."""
     vocab = load_vocabulary()
-    with FakeOpenAIServer(api_key=API_KEY, **faults) as server:
+    with start_fake_server(api_key=API_KEY, **faults) as server:
         client = openai.OpenAI(base_url=server.base_url, api_key=API_KEY)  # SDK defaults: 2 retries
         started = time.perf_counter()
         for track in tracks:
@@ -93,7 +93,7 @@ def sequential_baseline(tracks: list[TrackInfo], faults: dict) -> float:
 
 def run_ours(tracks: list[TrackInfo], faults: dict) -> dict:
     vocab = load_vocabulary()
-    with FakeOpenAIServer(api_key=API_KEY, **faults) as server:
+    with start_fake_server(api_key=API_KEY, **faults) as server:
         tagger = LLMTagger(LLMConfig(model="gpt-4o-mini", base_url=server.base_url, api_key=API_KEY), vocab)
         results = []
         deliveries = 0

@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtCore import Qt
 
     from taggenius_desktop import credentials, paths
-    from tests.support.fake_openai import FakeOpenAIServer
+    from tests.support.fake_openai import start_fake_server
     from taggenius_desktop.gui import dialogs, tasks
     from taggenius_desktop.gui.app import create_application
     from taggenius_desktop.gui.main_window import TAB_REVIEW, TAB_TAG, MainWindow
@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     sample = paths.resource_path("sample_library.xml")
     credentials.set_api_key("sk-screenshot-not-a-real-key-0000")
 
-    with FakeOpenAIServer(latency_per_track=0.25) as server:
+    with start_fake_server(latency_per_track=0.25) as server:
 
         class ShotSettings(Settings):
             """OpenAI as the user sees it, answered by the local fake server."""

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
+import keyring.backend
+import keyring.backends.fail
 import pytest
 
-from tests.support.fake_openai import FakeOpenAIServer
+from tests.support.fake_openai import FakeOpenAIServer, start_fake_server
 from tests.support.keyring import MemoryKeyring, installed
 
 # Before anything imports Qt: no screen here, and tests must never need one.
@@ -35,19 +38,24 @@ def memory_keyring() -> Iterator[MemoryKeyring]:
 
 
 @pytest.fixture
+def failing_keyring() -> Iterator[keyring.backend.KeyringBackend]:
+    """No usable keyring (keyring's own ``fail`` backend) for the test; the previous one after it."""
+    yield from installed(keyring.backends.fail.Keyring())
+
+
+@pytest.fixture
 def fake_openai() -> Iterator[Callable[..., FakeOpenAIServer]]:
     """``server = fake_openai(**faults)``: a started fault-injecting OpenAI server on
-    127.0.0.1 (see tests/support/fake_openai.py), stopped when the test ends."""
-    servers: list[FakeOpenAIServer] = []
+    127.0.0.1 (see tests/support/fake_openai.py); every server a test starts is stopped
+    when the test ends, passed or failed. The one way tests get a fake server."""
+    with ExitStack() as servers:
 
-    def start(**faults: Any) -> FakeOpenAIServer:
-        server = FakeOpenAIServer(**faults).start()
-        servers.append(server)
-        return server
+        def start(**faults: Any) -> FakeOpenAIServer:
+            server = start_fake_server(**faults)
+            servers.callback(server.stop)
+            return server
 
-    yield start
-    for server in servers:
-        server.stop()
+        yield start
 
 
 @pytest.fixture

@@ -40,6 +40,8 @@ def ladders(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Path]]:
     return made
 
 
+# Both tests that use the ladders are slow: the module fixture encodes every format (about 8 s).
+@pytest.mark.slow
 @pytest.mark.parametrize("ext", sorted(audio_synth.FORMATS))
 def test_energy_follows_the_constructed_intensity_in_every_format(ladders: dict[str, list[Path]], ext: str) -> None:
     written = _written(ladders[ext])
@@ -49,6 +51,7 @@ def test_energy_follows_the_constructed_intensity_in_every_format(ladders: dict[
     assert written[-1] >= 8, written  # dense, loud, distorted drums
 
 
+@pytest.mark.slow
 def test_energy_follows_the_arrangement_when_loudness_is_equal(ladders: dict[str, list[Path]]) -> None:
     paths = ladders["normalised"]
     loudness = [AudioFeatures.from_dict(analyse.analyse_file(str(p))[1]).loudness_lufs for p in paths]

@@ -208,6 +208,7 @@ def _analysing(manager: JobManager, job_id: int, at_least: int) -> Callable[[], 
     return check
 
 
+@pytest.mark.slow  # analysis processes started, cancelled, and the job resumed to the end
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="child processes are listed through /proc")
 def test_cancel_mid_analysis_stops_the_analysis_processes_and_resume_continues(tmp_path: Path) -> None:
     library = _many_tracks(tmp_path)
@@ -231,6 +232,7 @@ def test_cancel_mid_analysis_stops_the_analysis_processes_and_resume_continues(t
     assert audio["cached"] >= stored
 
 
+@pytest.mark.slow  # analysis processes started, the worker killed, the job resumed to the end
 @pytest.mark.skipif(os.name == "nt", reason="SIGKILL")
 def test_kill_9_mid_analysis_loses_no_finished_track(tmp_path: Path) -> None:
     library = _many_tracks(tmp_path)

@@ -45,25 +45,25 @@ def _cli(args: list[str], env_extra: dict[str, str] | None = None) -> subprocess
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-def test_a_worker_killed_by_sigkill_exits_1_not_130(tmp_path):
+def test_a_worker_killed_by_sigkill_exits_1_not_130(tmp_path, fake_openai):
     library = write_library(tmp_path / "lib.xml", n=6)
-    with FakeOpenAIServer(latency_per_request=60.0) as server:
-        process = _cli(["tag", str(library), "--base-url", server.base_url, "--model", MODEL, "--json"])
-        try:
-            pid = None
-            for _ in range(1200):
-                if server.request_count >= 1:
-                    records = jobs_log.list_jobs(connect(), limit=1)
-                    pid = records[0].worker_pid if records else None
-                    if pid:
-                        break
-                time.sleep(0.05)
-            assert pid, "the job never started"
-            os.kill(pid, signal.SIGKILL)
-            out, err = process.communicate(timeout=120)
-        finally:
-            if process.poll() is None:
-                process.kill()
+    server = fake_openai(latency_per_request=60.0)
+    process = _cli(["tag", str(library), "--base-url", server.base_url, "--model", MODEL, "--json"])
+    try:
+        pid = None
+        for _ in range(1200):
+            if server.request_count >= 1:
+                records = jobs_log.list_jobs(connect(), limit=1)
+                pid = records[0].worker_pid if records else None
+                if pid:
+                    break
+            time.sleep(0.05)
+        assert pid, "the job never started"
+        os.kill(pid, signal.SIGKILL)
+        out, err = process.communicate(timeout=120)
+    finally:
+        if process.poll() is None:
+            process.kill()
     assert process.returncode == 1, err
     summary = json.loads(out)
     assert summary["status"] == "Interrupted" and summary["output"] is None
@@ -110,17 +110,17 @@ def _cli_job_in_flight(library: Path, server: FakeOpenAIServer) -> subprocess.Po
     raise AssertionError("the job never reached the server")
 
 
-def test_a_job_cancelled_from_another_terminal_is_not_ctrl_c(tmp_path):
+def test_a_job_cancelled_from_another_terminal_is_not_ctrl_c(tmp_path, fake_openai):
     library = write_library(tmp_path / "lib.xml", n=6)
-    with FakeOpenAIServer(latency_per_request=60.0) as server:
-        process = _cli_job_in_flight(library, server)
-        try:
-            job_id = jobs_log.list_jobs(connect(), limit=1)[0].id
-            assert run_cli(["cancel", str(job_id)]) == 0
-            _, err = process.communicate(timeout=120)
-        finally:
-            if process.poll() is None:
-                process.kill()
+    server = fake_openai(latency_per_request=60.0)
+    process = _cli_job_in_flight(library, server)
+    try:
+        job_id = jobs_log.list_jobs(connect(), limit=1)[0].id
+        assert run_cli(["cancel", str(job_id)]) == 0
+        _, err = process.communicate(timeout=120)
+    finally:
+        if process.poll() is None:
+            process.kill()
     assert process.returncode == 1, err
     assert "cancelled" in err.lower()
 
@@ -160,15 +160,15 @@ def test_a_full_data_folder_still_gives_the_output_and_tells_the_user(tmp_path):
     assert RESTORE_DATA_NOT_SAVED in err
 
 
-def test_ctrl_c_still_exits_130_and_says_how_to_resume(tmp_path):
+def test_ctrl_c_still_exits_130_and_says_how_to_resume(tmp_path, fake_openai):
     library = write_library(tmp_path / "lib.xml", n=6)
-    with FakeOpenAIServer(latency_per_request=60.0) as server:
-        process = _cli_job_in_flight(library, server)
-        try:
-            process.send_signal(signal.SIGINT)
-            _, err = process.communicate(timeout=120)
-        finally:
-            if process.poll() is None:
-                process.kill()
+    server = fake_openai(latency_per_request=60.0)
+    process = _cli_job_in_flight(library, server)
+    try:
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=120)
+    finally:
+        if process.poll() is None:
+            process.kill()
     assert process.returncode == 130, err
     assert "taggenius resume" in err and "Traceback" not in err

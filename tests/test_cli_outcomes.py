@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 
 from taggenius_desktop.cli.main import run_cli
-from tests.support.fake_openai import FakeOpenAIServer
 from taggenius_desktop.library import read_library
 from tests.support.libraries import track_xml, write_library
 
@@ -23,12 +22,12 @@ def _run(capsys, *args: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-def test_a_job_where_every_track_failed_writes_nothing_and_exits_1(tmp_path, capsys):
+def test_a_job_where_every_track_failed_writes_nothing_and_exits_1(tmp_path, capsys, fake_openai):
     library = write_library(tmp_path / "lib.xml", n=8)
     output = tmp_path / "lib_tagged.xml"
-    with FakeOpenAIServer(drop_id_fraction=1.0) as server:  # answers, but never for our tracks
-        code, out, err = _run(capsys, "tag", str(library), "--base-url", server.base_url, "--model", MODEL,
-                              "--json")
+    server = fake_openai(drop_id_fraction=1.0)  # answers, but never for our tracks
+    code, out, err = _run(capsys, "tag", str(library), "--base-url", server.base_url, "--model", MODEL,
+                          "--json")
     assert code == 1, err
     summary = json.loads(out)
     assert summary["status"] == "Failed"
@@ -40,12 +39,12 @@ def test_a_job_where_every_track_failed_writes_nothing_and_exits_1(tmp_path, cap
     assert json.loads(out)[0]["status"] == "Failed"
 
 
-def test_a_partly_failed_job_writes_what_succeeded_and_says_why(tmp_path, capsys):
+def test_a_partly_failed_job_writes_what_succeeded_and_says_why(tmp_path, capsys, fake_openai):
     tracks = [track_xml(i, name=("Broken " if i <= 2 else "Fine ") + str(i)) for i in range(1, 11)]
     library = write_library(tmp_path / "lib.xml", tracks=tracks)
-    with FakeOpenAIServer(title_faults={"Broken": "drop"}) as server:
-        code, out, err = _run(capsys, "tag", str(library), "--base-url", server.base_url, "--model", MODEL,
-                              "--json")
+    server = fake_openai(title_faults={"Broken": "drop"})
+    code, out, err = _run(capsys, "tag", str(library), "--base-url", server.base_url, "--model", MODEL,
+                          "--json")
     assert code == 0, err
     summary = json.loads(out)
     assert summary["status"] == "Completed"

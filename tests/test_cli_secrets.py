@@ -9,9 +9,6 @@ from __future__ import annotations
 import json
 import time
 
-import keyring
-import keyring.backend
-import keyring.errors
 import pytest
 
 from taggenius_desktop import credentials
@@ -28,34 +25,12 @@ SERVER_KEY = "local-server-token-" + "x7" * 8
 MODEL = "gpt-4o-mini"
 
 
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.store.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.store[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if (service, username) not in self.store:
-            raise keyring.errors.PasswordDeleteError("not stored")
-        del self.store[(service, username)]
-
-
 @pytest.fixture(autouse=True)
-def memory_keyring(monkeypatch):
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
+def memory_keyring(memory_keyring, monkeypatch):
+    """Every test here: the shared in-memory keyring (conftest's), no session key, no server key."""
     monkeypatch.setattr(credentials, "_session_key", None)
     monkeypatch.delenv(SERVER_KEY_ENV_VAR, raising=False)
-    yield backend
-    keyring.set_keyring(previous)
+    return memory_keyring
 
 
 def _sent_openai_key(server: FakeOpenAIServer) -> bool:
@@ -63,14 +38,14 @@ def _sent_openai_key(server: FakeOpenAIServer) -> bool:
 
 
 @pytest.mark.parametrize("where", ["environment", "keyring"])
-def test_base_url_without_provider_never_receives_the_openai_key(tmp_path, capsys, monkeypatch, where):
+def test_base_url_without_provider_never_receives_the_openai_key(tmp_path, capsys, monkeypatch, where, fake_openai):
     if where == "environment":
         monkeypatch.setenv("OPENAI_API_KEY", OPENAI_KEY)
     else:
         credentials.set_api_key(OPENAI_KEY)
     library = write_library(tmp_path / "lib.xml", n=6)
-    with FakeOpenAIServer() as server:
-        code = run_cli(["tag", str(library), "--base-url", server.base_url, "--model", MODEL, "--json"])
+    server = fake_openai()
+    code = run_cli(["tag", str(library), "--base-url", server.base_url, "--model", MODEL, "--json"])
     out, err = capsys.readouterr()
     assert code == 0, err
     assert json.loads(out)["status"] == "Completed"
@@ -79,22 +54,22 @@ def test_base_url_without_provider_never_receives_the_openai_key(tmp_path, capsy
     assert all(h == "Bearer not-needed" for h in server.authorization_headers)
 
 
-def test_a_custom_server_gets_its_own_key_only(tmp_path, capsys, monkeypatch):
+def test_a_custom_server_gets_its_own_key_only(tmp_path, capsys, monkeypatch, fake_openai):
     monkeypatch.setenv("OPENAI_API_KEY", OPENAI_KEY)
     monkeypatch.setenv(SERVER_KEY_ENV_VAR, SERVER_KEY)
     library = write_library(tmp_path / "lib.xml", n=4)
-    with FakeOpenAIServer(api_key=SERVER_KEY) as server:
-        code = run_cli(["tag", str(library), "--provider", "openai-compatible", "--base-url", server.base_url,
-                        "--model", MODEL])
+    server = fake_openai(api_key=SERVER_KEY)
+    code = run_cli(["tag", str(library), "--provider", "openai-compatible", "--base-url", server.base_url,
+                    "--model", MODEL])
     assert code == 0, capsys.readouterr().err
     assert server.authorization_headers and set(server.authorization_headers) == {f"Bearer {SERVER_KEY}"}
 
 
-def test_explicit_openai_at_a_base_url_is_the_users_choice(tmp_path, capsys, monkeypatch):
+def test_explicit_openai_at_a_base_url_is_the_users_choice(tmp_path, capsys, monkeypatch, fake_openai):
     monkeypatch.setenv("OPENAI_API_KEY", OPENAI_KEY)
     library = write_library(tmp_path / "lib.xml", n=4)
-    with FakeOpenAIServer(api_key=OPENAI_KEY) as server:
-        code = run_cli(["tag", str(library), "--provider", "openai", "--base-url", server.base_url])
+    server = fake_openai(api_key=OPENAI_KEY)
+    code = run_cli(["tag", str(library), "--provider", "openai", "--base-url", server.base_url])
     assert code == 0, capsys.readouterr().err
     assert set(server.authorization_headers) == {f"Bearer {OPENAI_KEY}"}
 
@@ -114,24 +89,24 @@ def test_the_rule_in_one_function(memory_keyring, monkeypatch):
     assert api_key_for("openai-compatible", "http://127.0.0.1:10/v1") == SERVER_KEY
 
 
-def test_resume_of_a_local_server_job_never_sends_the_openai_key(tmp_path, capsys, monkeypatch):
+def test_resume_of_a_local_server_job_never_sends_the_openai_key(tmp_path, capsys, monkeypatch, fake_openai):
     library = write_library(tmp_path / "lib.xml", n=4)
     # The first request hangs; quitting leaves the job Interrupted with no track done.
-    with FakeOpenAIServer(script=["hang"]) as server:
-        manager = JobManager(workers=1)
-        spec = build_tag_job(library, tmp_path / "out.xml", provider="openai-compatible",
-                             base_url=server.base_url, model=MODEL, batch_size=10)
-        job_id = manager.submit(spec)
-        for _ in range(600):
-            if server.request_count >= 1:
-                break
-            time.sleep(0.05)
-        assert server.request_count >= 1, "the job never reached the server"
-        manager.shutdown(cancel_running=False, timeout=0.0)
-        assert jobs_log.get_job(connect(), job_id).status == Status.INTERRUPTED
-        monkeypatch.setenv("OPENAI_API_KEY", OPENAI_KEY)
-        code = run_cli(["resume", str(job_id), "--json"])
-        out, err = capsys.readouterr()
+    server = fake_openai(script=["hang"])
+    manager = JobManager(workers=1)
+    spec = build_tag_job(library, tmp_path / "out.xml", provider="openai-compatible",
+                         base_url=server.base_url, model=MODEL, batch_size=10)
+    job_id = manager.submit(spec)
+    for _ in range(600):
+        if server.request_count >= 1:
+            break
+        time.sleep(0.05)
+    assert server.request_count >= 1, "the job never reached the server"
+    manager.shutdown(cancel_running=False, timeout=0.0)
+    assert jobs_log.get_job(connect(), job_id).status == Status.INTERRUPTED
+    monkeypatch.setenv("OPENAI_API_KEY", OPENAI_KEY)
+    code = run_cli(["resume", str(job_id), "--json"])
+    out, err = capsys.readouterr()
     assert code == 0, err
     assert json.loads(out)["status"] == "Completed"
     assert server.request_count >= 2

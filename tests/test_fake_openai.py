@@ -151,17 +151,17 @@ def test_plausible_tags_without_schema_and_duration_format():
     assert format_duration(0.012) == "12ms" and format_duration(1.5) == "1.5s" and format_duration(360) == "6m0s"
 
 
-def test_body_and_value_faults_are_what_they_say(vocab):
+def test_body_and_value_faults_are_what_they_say(vocab, fake_openai):
     import httpx2
 
     request = _request(vocab, TRACKS)
-    with FakeOpenAIServer(script=["html", "null", "deep_body"], title_faults={"Spastik": "huge_energy",
-                                                                              "Untitled": "nan_energy"}) as server:
-        with httpx2.Client(base_url=server.base_url, timeout=10) as http:
-            html = http.post("/chat/completions", json=request)
-            null = http.post("/chat/completions", json=request)
-            deep = http.post("/chat/completions", json=request)
-            values = http.post("/chat/completions", json=request)
+    server = fake_openai(script=["html", "null", "deep_body"], title_faults={"Spastik": "huge_energy",
+                                                                             "Untitled": "nan_energy"})
+    with httpx2.Client(base_url=server.base_url, timeout=10) as http:
+        html = http.post("/chat/completions", json=request)
+        null = http.post("/chat/completions", json=request)
+        deep = http.post("/chat/completions", json=request)
+        values = http.post("/chat/completions", json=request)
     assert html.status_code == 200 and html.headers["content-type"].startswith("text/html")
     assert html.text.startswith("<!DOCTYPE html>")
     assert null.content == b"null" and deep.content.startswith(b"[" * 1000)
@@ -169,15 +169,25 @@ def test_body_and_value_faults_are_what_they_say(vocab):
     assert '"energy":1' + "0" * 400 + "," in content and '"energy":NaN' in content
 
 
-def test_llama_cpp_emulation_refuses_json_schema_with_a_500_and_takes_json_object_with_schema(vocab):
+def test_llama_cpp_emulation_refuses_json_schema_with_a_500_and_takes_json_object_with_schema(vocab, fake_openai):
     schema = response_format(vocab)["json_schema"]["schema"]
-    with FakeOpenAIServer(emulate="llama.cpp") as server:
-        client = _client(server)
-        with pytest.raises(openai.InternalServerError) as refused:
-            client.chat.completions.create(**_request(vocab, TRACKS))
-        reply = client.chat.completions.create(**{**_request(vocab, TRACKS),
-                                                  "response_format": {"type": "json_object", "schema": schema}})
-        client.close()
+    server = fake_openai(emulate="llama.cpp")
+    client = _client(server)
+    with pytest.raises(openai.InternalServerError) as refused:
+        client.chat.completions.create(**_request(vocab, TRACKS))
+    reply = client.chat.completions.create(**{**_request(vocab, TRACKS),
+                                              "response_format": {"type": "json_object", "schema": schema}})
+    client.close()
     assert "Input should be 'text' or 'json_object'" in str(refused.value)
     items = json.loads(reply.choices[0].message.content)["tracks"]
     assert [i["primary_genre"] in vocab.primary_genres for i in items] == [True, True, True]
+
+
+def test_a_started_server_used_as_a_context_manager_is_not_started_twice(fake_openai):
+    # bench/ and scripts/ write ``with start_fake_server(...) as server:``: one server, stopped at the end.
+    server = fake_openai()
+    port = server.port
+    with server as same:
+        assert same is server and same.port == port
+    with pytest.raises(AssertionError, match="not started"):
+        server.port  # noqa: B018 (the property raises once stopped)

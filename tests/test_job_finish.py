@@ -15,8 +15,9 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from taggenius_desktop.cli.main import run_cli
-from tests.support.fake_openai import FakeOpenAIServer
 from taggenius_desktop.jobs import build_tag_job
 from taggenius_desktop.jobs.errors import CACHE_NOT_SAVED, RESTORE_DATA_NOT_SAVED
 from taggenius_desktop.jobs.progress import Reporter
@@ -55,14 +56,14 @@ def test_a_full_data_folder_still_writes_the_output_and_says_restore_data_was_no
     assert sum("/* E: " in t.attrs.get("Comments", "") for t in read_library(tmp_path / "out.xml").tracks) > 2000
 
 
-def test_a_full_data_folder_does_not_cost_the_tags_already_paid_for(tmp_path):
+def test_a_full_data_folder_does_not_cost_the_tags_already_paid_for(tmp_path, fake_openai):
     library = write_library(tmp_path / "lib.xml", n=30)
     conn = connect()
     _fill_up(conn)
-    with FakeOpenAIServer() as server:
-        spec = build_tag_job(library, tmp_path / "out.xml", provider="openai-compatible", base_url=server.base_url,
-                             model="gpt-4o-mini", batch_size=5)
-        result = run_tag_job(spec, Reporter(), conn, None)
+    server = fake_openai()
+    spec = build_tag_job(library, tmp_path / "out.xml", provider="openai-compatible", base_url=server.base_url,
+                         model="gpt-4o-mini", batch_size=5)
+    result = run_tag_job(spec, Reporter(), conn, None)
     assert result["tagged"] == 30 and result["failed"] == 0
     assert CACHE_NOT_SAVED in result["warnings"]
     assert read_library(tmp_path / "out.xml").tracks[0].attrs["Comments"].startswith("/* E: ")
@@ -75,12 +76,12 @@ class _CancelWhenAllDone(Reporter):
         return self.counters.tracks_total > 0 and self.counters.tracks_done >= self.counters.tracks_total
 
 
-def test_a_cancel_after_every_track_is_tagged_lets_the_job_complete(tmp_path):
+def test_a_cancel_after_every_track_is_tagged_lets_the_job_complete(tmp_path, fake_openai):
     library = write_library(tmp_path / "lib.xml", n=25)
-    with FakeOpenAIServer() as server:
-        spec = build_tag_job(library, tmp_path / "out.xml", provider="openai-compatible", base_url=server.base_url,
-                             model="gpt-4o-mini", batch_size=5)
-        result = run_tag_job(spec, _CancelWhenAllDone(), connect(), None)
+    server = fake_openai()
+    spec = build_tag_job(library, tmp_path / "out.xml", provider="openai-compatible", base_url=server.base_url,
+                         model="gpt-4o-mini", batch_size=5)
+    result = run_tag_job(spec, _CancelWhenAllDone(), connect(), None)
     assert result["tagged"] == 25
     assert (tmp_path / "out.xml").exists()
 
@@ -190,6 +191,7 @@ if flag:
 '''
 
 
+@pytest.mark.slow  # the injected output write takes 5 s
 def test_a_cancel_during_the_final_write_lets_the_pool_job_complete(tmp_path, monkeypatch):
     from taggenius_desktop.jobs import JobManager
 
@@ -237,13 +239,13 @@ class _DiskFillsUp(Reporter):
         self._write()
 
 
-def test_progress_writes_failing_mid_job_do_not_discard_the_finished_work(tmp_path):
+def test_progress_writes_failing_mid_job_do_not_discard_the_finished_work(tmp_path, fake_openai):
     library = write_library(tmp_path / "lib.xml", n=30)
     reporter = _DiskFillsUp(working_writes=4)
-    with FakeOpenAIServer() as server:
-        spec = build_tag_job(library, tmp_path / "out.xml", provider="openai-compatible", base_url=server.base_url,
-                             model="gpt-4o-mini", batch_size=5)
-        result = run_tag_job(spec, reporter, connect(), None)
+    server = fake_openai()
+    spec = build_tag_job(library, tmp_path / "out.xml", provider="openai-compatible", base_url=server.base_url,
+                         model="gpt-4o-mini", batch_size=5)
+    result = run_tag_job(spec, reporter, connect(), None)
     assert reporter.failed_writes > 0, "the fault must have been hit"
     assert result["tagged"] == 30
     assert all("/* E: " in t.attrs["Comments"] for t in read_library(tmp_path / "out.xml").tracks)

@@ -6,7 +6,6 @@ import json
 
 import pytest
 
-from tests.support.fake_openai import FakeOpenAIServer
 from taggenius_desktop.tagging.llm import LLMConfig, LLMTagger
 from taggenius_desktop.tagging.llm.reply import parse_reply
 from taggenius_desktop.tagging.llm.schema import LLM_CONFIDENCE, response_format
@@ -54,14 +53,14 @@ def test_a_reply_without_confidence_still_reads(vocab):
     assert parsed.profiles["1"].confidence == {}
 
 
-def test_confidence_arrives_through_the_real_client(vocab):
+def test_confidence_arrives_through_the_real_client(vocab, fake_openai):
     tracks = [TrackInfo("a", title="Song", genre="Techno", bpm=130.0), TrackInfo("b", title="Other", genre="", bpm=128.0)]
     results = []
-    with FakeOpenAIServer(api_key="sk-test") as server:
-        tagger = LLMTagger(LLMConfig(base_url=server.base_url, api_key="sk-test", model="gpt-4o-mini"), vocab,
-                           retry_policy=RetryPolicy(max_retries=2, base_delay=0.01, max_delay=0.02))
-        tagger.tag(tracks, results.extend, lambda: False)
-        tagger.close()
+    server = fake_openai(api_key="sk-test")
+    tagger = LLMTagger(LLMConfig(base_url=server.base_url, api_key="sk-test", model="gpt-4o-mini"), vocab,
+                       retry_policy=RetryPolicy(max_retries=2, base_delay=0.01, max_delay=0.02))
+    tagger.tag(tracks, results.extend, lambda: False)
+    tagger.close()
     by_id = {r.track_id: r.profile for r in results}
     assert by_id["a"].confidence["primary_genre"] == "medium"  # the fake is sure of a genre the metadata names
     assert by_id["b"].confidence["primary_genre"] == "low"

@@ -3,28 +3,16 @@
 from __future__ import annotations
 
 import httpx2
-import keyring
-import keyring.backend
 import openai
 import pytest
-from keyring.backends import fail
 
 from taggenius_desktop.credentials import KEY_USERNAME, SERVICE_NAME
 from taggenius_desktop.tagging.base import TaggingStopped
-from tests.support.fake_openai import FakeOpenAIServer
-from tests.support.keyring import MemoryKeyring
 from taggenius_desktop.tagging.llm import PRESETS, LLMConfig, check_connection, is_local_url, make_tagger
 from taggenius_desktop.tagging.llm.errors import Action, classify
 from taggenius_desktop.vocabulary import load_vocabulary
 
 KEY = "sk-proj-zzzzSECRETzzzz0123456789abcdef"
-
-
-@pytest.fixture
-def restore_keyring():
-    previous = keyring.get_keyring()
-    yield
-    keyring.set_keyring(previous)
 
 
 def test_cloud_and_local_defaults():
@@ -56,15 +44,14 @@ def test_is_local_url(url, local):
     assert is_local_url(url) is local
 
 
-def test_make_tagger_takes_the_key_from_the_keyring(restore_keyring):
-    keyring.set_keyring(MemoryKeyring({(SERVICE_NAME, KEY_USERNAME): KEY}))
+def test_make_tagger_takes_the_key_from_the_keyring(memory_keyring):
+    memory_keyring.passwords[(SERVICE_NAME, KEY_USERNAME)] = KEY
     tagger = make_tagger(LLMConfig(), load_vocabulary())
     assert tagger.config.api_key == KEY and tagger.name == "openai" and tagger.uses_cache
     assert tagger.model == "gpt-4o-mini"
 
 
-def test_make_tagger_without_any_key_stops(restore_keyring):
-    keyring.set_keyring(fail.Keyring())
+def test_make_tagger_without_any_key_stops(failing_keyring):
     with pytest.raises(TaggingStopped, match="No OpenAI API key"):
         make_tagger(LLMConfig(), load_vocabulary())
 
@@ -98,15 +85,16 @@ def test_classification_table():
     assert classify(openai.APIConnectionError(request=request), config).connection
 
 
-def test_check_connection_reports_in_plain_words():
-    with FakeOpenAIServer(api_key=KEY, models=["gpt-4o-mini", "gpt-4.1-mini"]) as server:
-        good = check_connection(LLMConfig(base_url=server.base_url, api_key=KEY))
-        assert good.ok and good.models == ("gpt-4.1-mini", "gpt-4o-mini")
-        unknown = check_connection(LLMConfig(model="gpt-x", base_url=server.base_url, api_key=KEY))
-        assert not unknown.ok and "gpt-x" in unknown.message
-        wrong = check_connection(LLMConfig(base_url=server.base_url, api_key="sk-wrong-key-1234567890abcd"))
-        assert not wrong.ok and "rejected (401)" in wrong.message and "abcd" not in wrong.message
-        port = server.port
+def test_check_connection_reports_in_plain_words(fake_openai):
+    server = fake_openai(api_key=KEY, models=["gpt-4o-mini", "gpt-4.1-mini"])
+    good = check_connection(LLMConfig(base_url=server.base_url, api_key=KEY))
+    assert good.ok and good.models == ("gpt-4.1-mini", "gpt-4o-mini")
+    unknown = check_connection(LLMConfig(model="gpt-x", base_url=server.base_url, api_key=KEY))
+    assert not unknown.ok and "gpt-x" in unknown.message
+    wrong = check_connection(LLMConfig(base_url=server.base_url, api_key="sk-wrong-key-1234567890abcd"))
+    assert not wrong.ok and "rejected (401)" in wrong.message and "abcd" not in wrong.message
+    port = server.port
+    server.stop()  # nothing listens on that port any more
     gone = check_connection(LLMConfig(provider="openai-compatible", model="m", base_url=f"http://127.0.0.1:{port}/v1"))
     assert not gone.ok and "is it running?" in gone.message
     assert not check_connection(LLMConfig(api_key=None)).ok

@@ -206,15 +206,13 @@ def test_report_rows_follow_the_collection_and_failures_are_not_skips(tmp_path):
     assert builder_summary["failed"] == 0 and builder_summary["skipped_reasons"]["locked in the review"] == 1
 
 
-def test_a_failed_track_is_counted_and_reported_as_failed(tmp_path):
-    from tests.support.fake_openai import FakeOpenAIServer
-
+def test_a_failed_track_is_counted_and_reported_as_failed(tmp_path, fake_openai):
     library = write_library(tmp_path / "lib.xml", tracks=[track_xml(1, "Techno"), track_xml(2, "House")])
     report = tmp_path / "r.csv"
-    with FakeOpenAIServer(api_key="sk-test", models=("m",), title_faults={"Track 2": "drop"}) as server:
-        spec = build_tag_job(library, tmp_path / "out.xml", provider="openai-compatible", model="m",
-                             base_url=server.base_url, api_key="sk-test", report_path=report)
-        result = run_tag_job(spec, Reporter())
+    server = fake_openai(api_key="sk-test", models=("m",), title_faults={"Track 2": "drop"})
+    spec = build_tag_job(library, tmp_path / "out.xml", provider="openai-compatible", model="m",
+                         base_url=server.base_url, api_key="sk-test", report_path=report)
+    result = run_tag_job(spec, Reporter())
     assert result["summary"]["failed"] == 1 and result["summary"]["skipped"] == 0
     with open(report, encoding="utf-8-sig", newline="") as handle:
         notes = {row[0]: row[-1] for row in list(csv.reader(handle))[1:]}

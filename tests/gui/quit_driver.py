@@ -22,13 +22,13 @@ def main() -> None:
     from taggenius_desktop.gui.app import create_application, run_gui
     from taggenius_desktop.gui.main_window import MainWindow
 
-    from tests.support.fake_openai import FakeOpenAIServer
     from taggenius_desktop.settings import Settings, save_settings
+    from tests.support.fake_openai import start_fake_server
 
     library, mode = sys.argv[1], sys.argv[2]
     # A local server answering slowly: the job is still running when the window closes.
-    server = FakeOpenAIServer(latency_per_track=0.05)
-    server.start()
+    # (A child process: no pytest fixture here, so the shared helper starts it.)
+    server = start_fake_server(latency_per_track=0.05)
     save_settings(Settings(provider="custom", llm_preset="custom", base_url=server.base_url, model="gpt-4o-mini",
                            batch_size=4, concurrency=1, notify_when_done=False))
     app = create_application([sys.argv[0]])

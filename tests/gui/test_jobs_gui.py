@@ -38,17 +38,17 @@ def _wait_finished(window, qtbot, job_id: int, timeout: int = 60_000):  # noqa: 
     return window.bridge.record(job_id)
 
 
-def test_job_progress_reaches_100_percent_through_the_bridge(make_window, qtbot, tmp_path: Path) -> None:
+def test_job_progress_reaches_100_percent_through_the_bridge(make_window, qtbot, tmp_path: Path, fake_openai) -> None:
     library = write_library(tmp_path / "lib.xml", n=24)
-    with FakeOpenAIServer(latency_per_request=0.05) as server:
-        window = make_window(_server_settings(server, batch_size=4, concurrency=1))
-        _open(window, qtbot, library)
-        progressed = []
-        window.bridge.job_progressed.connect(lambda record: progressed.append(record))
-        with qtbot.waitSignal(window.bridge.job_finished, timeout=60_000) as finished:
-            job_id = window.start_tagging()
-        record = finished.args[0]
-        assert job_id is not None and record.id == job_id
+    server = fake_openai(latency_per_request=0.05)
+    window = make_window(_server_settings(server, batch_size=4, concurrency=1))
+    _open(window, qtbot, library)
+    progressed = []
+    window.bridge.job_progressed.connect(lambda record: progressed.append(record))
+    with qtbot.waitSignal(window.bridge.job_finished, timeout=60_000) as finished:
+        job_id = window.start_tagging()
+    record = finished.args[0]
+    assert job_id is not None and record.id == job_id
     assert record.status == Status.COMPLETED, record.error
     model = window.jobs_panel.model
     row = model.row_of(job_id)
@@ -85,19 +85,19 @@ def test_open_output_and_reveal_go_through_replaceable_functions(make_window, qt
     assert revealed == [record.output_file_path]
 
 
-def test_cancel_stops_a_running_job(make_window, qtbot, tmp_path: Path) -> None:
+def test_cancel_stops_a_running_job(make_window, qtbot, tmp_path: Path, fake_openai) -> None:
     library = write_library(tmp_path / "lib.xml", n=40)
-    with FakeOpenAIServer(latency_per_track=0.15) as server:
-        window = make_window(_server_settings(server, batch_size=2, concurrency=1))
-        _open(window, qtbot, library)
-        job_id = window.start_tagging()
-        with qtbot.waitSignal(window.bridge.job_progressed, timeout=30_000,
-                              check_params_cb=lambda r: r.id == job_id and r.tracks_done > 0):
-            pass
-        window.jobs_panel.select_job(job_id)
-        assert window.jobs_panel.cancel_action.isEnabled()
-        window.jobs_panel.cancel_action.trigger()
-        record = _wait_finished(window, qtbot, job_id, timeout=20_000)
+    server = fake_openai(latency_per_track=0.15)
+    window = make_window(_server_settings(server, batch_size=2, concurrency=1))
+    _open(window, qtbot, library)
+    job_id = window.start_tagging()
+    with qtbot.waitSignal(window.bridge.job_progressed, timeout=30_000,
+                          check_params_cb=lambda r: r.id == job_id and r.tracks_done > 0):
+        pass
+    window.jobs_panel.select_job(job_id)
+    assert window.jobs_panel.cancel_action.isEnabled()
+    window.jobs_panel.cancel_action.trigger()
+    record = _wait_finished(window, qtbot, job_id, timeout=20_000)
     assert record.status == Status.CANCELLED
     assert 0 < record.tracks_done < 40
     window.jobs_panel.select_job(job_id)
@@ -105,14 +105,14 @@ def test_cancel_stops_a_running_job(make_window, qtbot, tmp_path: Path) -> None:
     assert not window.jobs_panel.cancel_action.isEnabled()
 
 
-def test_a_failed_job_shows_its_message(make_window, qtbot, tmp_path: Path) -> None:
+def test_a_failed_job_shows_its_message(make_window, qtbot, tmp_path: Path, fake_openai) -> None:
     library = write_library(tmp_path / "lib.xml", n=6)
     # The server wants a key the app does not send: a 401, job-fatal.
-    with FakeOpenAIServer(api_key="sk-server-only-key-123456") as server:
-        window = make_window(_server_settings(server))
-        _open(window, qtbot, library)
-        job_id = window.start_tagging()
-        record = _wait_finished(window, qtbot, job_id)
+    server = fake_openai(api_key="sk-server-only-key-123456")
+    window = make_window(_server_settings(server))
+    _open(window, qtbot, library)
+    job_id = window.start_tagging()
+    record = _wait_finished(window, qtbot, job_id)
     assert record.status == Status.FAILED
     assert "401" in record.error
     window.jobs_panel.select_job(job_id)
@@ -147,21 +147,22 @@ def test_several_jobs_queue_and_the_window_stays_usable(make_window, qtbot, tmp_
     assert _wait_finished(window, qtbot, second).status == Status.COMPLETED
 
 
-def test_quitting_with_jobs_running_asks(make_window, qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_quitting_with_jobs_running_asks(make_window, qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                        fake_openai) -> None:
     library = write_library(tmp_path / "lib.xml", n=30)
     answers = []
-    with FakeOpenAIServer(latency_per_track=0.2) as server:
-        window = make_window(_server_settings(server, batch_size=2, concurrency=1), show=True)
-        _open(window, qtbot, library)
-        job_id = window.start_tagging()
-        with qtbot.waitSignal(window.bridge.job_progressed, timeout=30_000,
-                              check_params_cb=lambda r: r.id == job_id and r.status == Status.IN_PROGRESS):
-            pass
-        monkeypatch.setattr(dialogs, "ask_quit_with_jobs", lambda parent, running: answers.append(running) or False)
-        assert not window.close()  # "Keep running": the window stays
-        assert answers == [1] and window.isVisible()
-        monkeypatch.setattr(dialogs, "ask_quit_with_jobs", lambda parent, running: answers.append(running) or True)
-        assert window.close()
+    server = fake_openai(latency_per_track=0.2)
+    window = make_window(_server_settings(server, batch_size=2, concurrency=1), show=True)
+    _open(window, qtbot, library)
+    job_id = window.start_tagging()
+    with qtbot.waitSignal(window.bridge.job_progressed, timeout=30_000,
+                          check_params_cb=lambda r: r.id == job_id and r.status == Status.IN_PROGRESS):
+        pass
+    monkeypatch.setattr(dialogs, "ask_quit_with_jobs", lambda parent, running: answers.append(running) or False)
+    assert not window.close()  # "Keep running": the window stays
+    assert answers == [1] and window.isVisible()
+    monkeypatch.setattr(dialogs, "ask_quit_with_jobs", lambda parent, running: answers.append(running) or True)
+    assert window.close()
     assert len(answers) == 2
     conn = connect()
     status = jobs_log.get_job(conn, job_id).status

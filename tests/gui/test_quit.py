@@ -25,6 +25,7 @@ def _run(library: Path, mode: str, home: Path) -> subprocess.CompletedProcess[st
                           env=env, capture_output=True, text=True, timeout=300)
 
 
+@pytest.mark.slow  # three launches of the real app per quitting path: about 45 s each
 @pytest.mark.parametrize("mode, final", [("cancel", "Cancelled"), ("stop", "In Progress")])
 def test_quitting_after_a_job_exits_cleanly_every_time(tmp_path: Path, mode: str, final: str) -> None:
     library = write_library(tmp_path / "lib.xml", n=400)

@@ -5,12 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import keyring
-import keyring.backends.fail
 import pytest
 
 from taggenius_desktop import credentials, paths
-from tests.support.fake_openai import FakeOpenAIServer
 from taggenius_desktop.gui.settings_dialog import SettingsDialog
 from taggenius_desktop.settings import SCHEMA_VERSION, Settings, load_settings, save_settings
 from tests.support.libraries import write_library
@@ -80,9 +77,7 @@ def test_the_key_is_saved_in_the_keyring(qtbot, memory_keyring) -> None:
     assert memory_keyring.passwords == {}
 
 
-def test_without_a_keyring_the_key_is_kept_for_the_session_visibly(qtbot) -> None:
-    previous = keyring.get_keyring()
-    keyring.set_keyring(keyring.backends.fail.Keyring())
+def test_without_a_keyring_the_key_is_kept_for_the_session_visibly(qtbot, failing_keyring) -> None:
     try:
         dialog = SettingsDialog(Settings())
         qtbot.addWidget(dialog)
@@ -93,7 +88,6 @@ def test_without_a_keyring_the_key_is_kept_for_the_session_visibly(qtbot) -> Non
         assert credentials.get_api_key() == "sk-session-abcdefghijklmnop"
     finally:
         credentials.delete_api_key()
-        keyring.set_keyring(previous)
 
 
 def test_dialog_stores_its_values(qtbot, memory_keyring, tmp_path: Path) -> None:
@@ -122,18 +116,18 @@ def test_dialog_stores_its_values(qtbot, memory_keyring, tmp_path: Path) -> None
     WriteOptions.from_dict(settings.write_options())
 
 
-def test_test_connection_runs_in_the_background(qtbot, memory_keyring) -> None:
-    with FakeOpenAIServer() as server:
-        dialog = SettingsDialog(Settings(llm_preset="custom", base_url=server.base_url, model="gpt-4o-mini"))
-        qtbot.addWidget(dialog)
-        dialog.test_button.click()
-        assert dialog.test_result.text() == "Testing…"  # returned at once: the work is off the GUI thread
-        qtbot.waitUntil(lambda: dialog.test_button.isEnabled(), timeout=15_000)
-        assert "Connected" in dialog.test_result.text(), dialog.test_result.text()
-        dialog.model_edit.setText("no-such-model")
-        dialog.test_button.click()
-        qtbot.waitUntil(lambda: dialog.test_button.isEnabled(), timeout=15_000)
-        assert "no-such-model" in dialog.test_result.text()
+def test_test_connection_runs_in_the_background(qtbot, memory_keyring, fake_openai) -> None:
+    server = fake_openai()
+    dialog = SettingsDialog(Settings(llm_preset="custom", base_url=server.base_url, model="gpt-4o-mini"))
+    qtbot.addWidget(dialog)
+    dialog.test_button.click()
+    assert dialog.test_result.text() == "Testing…"  # returned at once: the work is off the GUI thread
+    qtbot.waitUntil(lambda: dialog.test_button.isEnabled(), timeout=15_000)
+    assert "Connected" in dialog.test_result.text(), dialog.test_result.text()
+    dialog.model_edit.setText("no-such-model")
+    dialog.test_button.click()
+    qtbot.waitUntil(lambda: dialog.test_button.isEnabled(), timeout=15_000)
+    assert "no-such-model" in dialog.test_result.text()
 
 
 def test_recent_files_and_choices_persist_across_launches(make_window, qtbot, tmp_path: Path) -> None:

@@ -3,9 +3,6 @@ session key, diagnostics without any part of the key, Comments mode named for wh
 
 from __future__ import annotations
 
-import keyring
-import keyring.backends.fail
-
 from taggenius_desktop import credentials
 from taggenius_desktop.gui.help import diagnostics_text
 from taggenius_desktop.gui.job_settings import JobSettingsPanel
@@ -24,9 +21,7 @@ def test_no_openai_key_warning_with_the_ollama_preset(qtbot, memory_keyring) -> 
     assert "No OpenAI API key" in dialog.key_status.text()  # and it is back for OpenAI
 
 
-def test_a_session_key_is_never_called_stored(qtbot) -> None:  # noqa: ANN001
-    previous = keyring.get_keyring()
-    keyring.set_keyring(keyring.backends.fail.Keyring())
+def test_a_session_key_is_never_called_stored(qtbot, failing_keyring) -> None:  # noqa: ANN001
     try:
         dialog = SettingsDialog(Settings(llm_preset="openai"))
         qtbot.addWidget(dialog)
@@ -37,7 +32,6 @@ def test_a_session_key_is_never_called_stored(qtbot) -> None:  # noqa: ANN001
         assert not placeholder.startswith("Stored") and "session" in placeholder.lower()
     finally:
         credentials.delete_api_key()
-        keyring.set_keyring(previous)
 
 
 def test_diagnostics_hold_no_part_of_the_key(memory_keyring) -> None:  # noqa: ANN001

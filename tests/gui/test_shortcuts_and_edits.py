@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from tests.support.fake_openai import FakeOpenAIServer
 from taggenius_desktop.gui import dialogs
 from taggenius_desktop.gui.review_model import COLUMNS
 from taggenius_desktop.settings import Settings
@@ -44,21 +43,21 @@ def _edit_energy(window, track_id: str, energy: int) -> None:  # noqa: ANN001
     assert model.setData(model.index(row, ENERGY), energy)
 
 
-def test_the_first_ctrl_period_cancels_the_job_ctrl_return_started(make_window, qtbot, tmp_path: Path) -> None:
+def test_the_first_ctrl_period_cancels_the_job_ctrl_return_started(make_window, qtbot, tmp_path: Path, fake_openai) -> None:
     library = write_library(tmp_path / "lib.xml", n=40)
-    with FakeOpenAIServer(latency_per_track=0.2) as server:
-        window = make_window(Settings(provider="custom", llm_preset="custom", base_url=server.base_url,
-                                      model="gpt-4o-mini", batch_size=2, concurrency=1, notify_when_done=False),
-                             show=True)
-        _open(window, qtbot, library)
-        window.activateWindow()
-        qtbot.waitUntil(window.isActiveWindow, timeout=5000)
-        window.job_settings.setFocus()  # focus where a user leaves it: not in the jobs panel
-        with qtbot.waitSignal(window.job_submitted, timeout=5000) as submitted:
-            qtbot.keyClick(window.job_settings, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-        job_id = submitted.args[0]
-        qtbot.keyClick(window.job_settings, Qt.Key.Key_Period, Qt.KeyboardModifier.ControlModifier)
-        record = _wait_finished(window, qtbot, job_id)
+    server = fake_openai(latency_per_track=0.2)
+    window = make_window(Settings(provider="custom", llm_preset="custom", base_url=server.base_url,
+                                  model="gpt-4o-mini", batch_size=2, concurrency=1, notify_when_done=False),
+                         show=True)
+    _open(window, qtbot, library)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+    window.job_settings.setFocus()  # focus where a user leaves it: not in the jobs panel
+    with qtbot.waitSignal(window.job_submitted, timeout=5000) as submitted:
+        qtbot.keyClick(window.job_settings, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    job_id = submitted.args[0]
+    qtbot.keyClick(window.job_settings, Qt.Key.Key_Period, Qt.KeyboardModifier.ControlModifier)
+    record = _wait_finished(window, qtbot, job_id)
     assert record.status == Status.CANCELLED
 
 

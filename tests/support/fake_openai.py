@@ -16,8 +16,16 @@ quirks (``emulate="llama.cpp"``); plus a ``script`` of statuses for the first re
 and per-title faults, so tests can hit one path deterministically. Counters (requests, per-track requests, tokens,
 peak concurrency) let tests and benchmarks assert on what the client actually sent.
 
-    with FakeOpenAIServer(latency_per_track=0.01, error_429_fraction=0.02) as server:
+Tests take a started server from the ``fake_openai`` fixture (tests/conftest.py), which
+stops it when the test ends; code that cannot use a fixture (a child process, a benchmark,
+a script) calls ``start_fake_server``, the one place a server is built:
+
+    def test_something(fake_openai):
+        server = fake_openai(latency_per_track=0.01, error_429_fraction=0.02)
         client = openai.OpenAI(base_url=server.base_url, api_key="sk-test")
+
+    with start_fake_server(api_key="sk-bench") as server:  # stopped when the block ends
+        ...
 """
 
 from __future__ import annotations
@@ -69,7 +77,7 @@ _RAW_ENERGY = {"huge_energy": "1" + "0" * 400, "inf_energy": "1e309", "nan_energ
 
 
 class FakeOpenAIServer:
-    """Start with ``with FakeOpenAIServer(**faults) as server:``; ``server.base_url`` ends in /v1.
+    """Built and started by ``start_fake_server(**faults)``; ``server.base_url`` ends in /v1.
 
     Latencies are in seconds; ``time_scale`` > 1 shrinks every latency and every rate-limit
     window by that factor (a "minute" lasts ``60 / time_scale`` seconds), so a benchmark can
@@ -191,7 +199,7 @@ class FakeOpenAIServer:
             self._httpd = None
 
     def __enter__(self) -> "FakeOpenAIServer":
-        return self.start()
+        return self if self._httpd is not None else self.start()  # already started by start_fake_server
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
@@ -451,6 +459,13 @@ class FakeOpenAIServer:
         return content, "stop"
 
 
+def start_fake_server(**options: Any) -> FakeOpenAIServer:
+    """A fake server with these ``options``, started on 127.0.0.1 (a free port unless ``port``
+    is given). The caller stops it: ``server.stop()``, or ``with start_fake_server(...) as server:``.
+    Tests use the ``fake_openai`` fixture instead, which calls this and stops the server for them."""
+    return FakeOpenAIServer(**options).start()
+
+
 class _QuietHTTPServer(ThreadingHTTPServer):
     def handle_error(self, request: Any, client_address: Any) -> None:
         import sys
@@ -548,7 +563,7 @@ def main() -> None:  # pragma: no cover - manual use: python -m tests.support.fa
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--latency-per-track", type=float, default=0.0)
     args = parser.parse_args()
-    with FakeOpenAIServer(port=args.port, latency_per_track=args.latency_per_track) as server:
+    with start_fake_server(port=args.port, latency_per_track=args.latency_per_track) as server:
         print(f"fake OpenAI server at {server.base_url}")
         try:
             while True:
