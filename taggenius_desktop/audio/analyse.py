@@ -8,13 +8,11 @@ import logging
 from typing import Any
 
 from . import decode, features
+from .measures import ANALYSER_VERSION as ANALYSER_VERSION  # the stored measures' version
 from .reasons import AudioError, Reason
 
 log = logging.getLogger(__name__)
 
-#: Bump when a feature or the excerpt changes: cached features of older versions are
-#: then ignored (the cache key includes it).
-ANALYSER_VERSION = 1
 OK = "ok"
 
 Outcome = tuple[str, Any]  # ("ok", features dict) or (reason value, detail)

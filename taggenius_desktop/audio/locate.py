@@ -13,7 +13,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 from urllib.parse import unquote
 
 _DRIVE_RE = re.compile(r"^/?([A-Za-z]):[/\\]")
@@ -121,11 +121,19 @@ class FoundCount:
         return self.total - self.found - self.not_a_file
 
 
-def count_found(locations: Iterable[str], remaps: Sequence[Remap] = (), top: int = 3) -> FoundCount:
-    """Count the files that exist (Qt-free; the GUI runs it off the main thread)."""
+#: locations looked at between two calls of a ``pause`` callback
+PAUSE_EVERY = 500
+
+
+def count_found(locations: Iterable[str], remaps: Sequence[Remap] = (), top: int = 3,
+                pause: Callable[[], None] | None = None) -> FoundCount:
+    """Count the files that exist (Qt-free; the GUI runs it off the main thread and passes
+    a ``pause`` that gives its own thread a turn every :data:`PAUSE_EVERY` files)."""
     total = found = not_a_file = 0
     folders: dict[str, int] = {}
     for location in locations:
+        if pause is not None and total % PAUSE_EVERY == 0:
+            pause()
         total += 1
         path = resolve(location, remaps)
         if path is None:

@@ -9,6 +9,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields
 from typing import Any, Mapping
 
+#: Bump when a feature or the excerpt changes: cached features of older versions are
+#: then ignored (the cache key includes it).
+ANALYSER_VERSION = 1
+
 
 @dataclass(frozen=True)
 class AudioFeatures:

@@ -25,8 +25,7 @@ log = logging.getLogger(__name__)
 def count_work(locations: Sequence[str], remaps: Sequence[Remap], ticket: Ticket) -> FoundCount:
     from ..audio.locate import count_found
 
-    ticket.checkpoint()
-    return count_found(locations, remaps)
+    return count_found(locations, remaps, pause=ticket.checkpoint)
 
 
 class AudioSession:

@@ -64,7 +64,7 @@ def proposals_work(spec: Any, library: Any, db_path: str | None, ticket: Ticket)
     ids = [t.track_id for t in library.tracks]
     try:
         # The energy measured by earlier jobs, combined in as the next job will.
-        audio, features = cached_audio_stage(spec, library, conn)
+        audio, features = cached_audio_stage(spec, library, conn, pause=ticket.checkpoint)
         # In slices, pausing between them: a long pure-Python loop in this thread would
         # otherwise hold the GIL the GUI thread needs to paint (tasks.py).
         for start in range(0, len(ids), PROPOSAL_SLICE):

@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Mapping, Sequence
 
-from ..audio.locate import Remap, resolve
+from ..audio.locate import PAUSE_EVERY, Remap, resolve
 from ..audio.reasons import Reason
 from ..vocabulary.profile import (
     SOURCE_AUDIO,
@@ -184,7 +184,7 @@ def _measure(
     workers: int | None,
 ) -> dict[str, dict[str, Any]]:
     """TrackID -> features dict for every track measured (from the cache or now)."""
-    from ..audio.analyse import ANALYSER_VERSION
+    from ..audio.measures import ANALYSER_VERSION
     from ..audio.pool import AnalysisCancelled, analyse_many
     from ..store import audio_features as store
 
@@ -265,9 +265,8 @@ def _energies(stage: AudioStage, library: Any, measured: Mapping[str, Mapping[st
         stage.energies[track_id] = calibration.apply(value) if calibration else score_to_energy(value)
 
 
-def cached_audio_stage(spec: TagJobSpec, library: Any, conn: sqlite3.Connection | None) -> tuple[
-    AudioStage, dict[str, dict[str, Any]]
-]:
+def cached_audio_stage(spec: TagJobSpec, library: Any, conn: sqlite3.Connection | None,
+                       pause: Callable[[], None] | None = None) -> tuple[AudioStage, dict[str, dict[str, Any]]]:
     """The stage a job would apply, from features measured before (nothing is decoded),
     and the raw features per TrackID: the review's proposals and tooltips use them, so
     they show the energy the job will write once the files were analysed."""
@@ -275,7 +274,7 @@ def cached_audio_stage(spec: TagJobSpec, library: Any, conn: sqlite3.Connection 
     if spec.audio == "off" or conn is None:
         return stage, {}
     locations = {t.track_id: t.attrs.get("Location") or "" for t in library.tracks}
-    measured = features_for_tracks(conn, locations, spec.music_roots)
+    measured = features_for_tracks(conn, locations, spec.music_roots, pause)
     if measured:
         stage.enabled = True
         _energies(stage, library, measured)
@@ -283,15 +282,19 @@ def cached_audio_stage(spec: TagJobSpec, library: Any, conn: sqlite3.Connection 
 
 
 def features_for_tracks(
-    conn: sqlite3.Connection, locations: Mapping[str, str], music_roots: Sequence[tuple[str, str]] = ()
+    conn: sqlite3.Connection, locations: Mapping[str, str], music_roots: Sequence[tuple[str, str]] = (),
+    pause: Callable[[], None] | None = None,
 ) -> dict[str, dict[str, Any]]:
-    """TrackID -> cached raw features, for the review table's tooltip (no decoding)."""
-    from ..audio.analyse import ANALYSER_VERSION
+    """TrackID -> cached raw features, for the review table's tooltip (no decoding);
+    ``pause`` is called every few hundred files (a GUI thread's turn, a cancel)."""
+    from ..audio.measures import ANALYSER_VERSION
     from ..store import audio_features as store
 
     remaps = [Remap(old, new) for old, new in music_roots]
     identities: dict[str, str] = {}
-    for track_id, location in locations.items():
+    for done, (track_id, location) in enumerate(locations.items()):
+        if pause is not None and done % PAUSE_EVERY == 0:
+            pause()
         path = resolve(location, remaps)
         if path is not None and os.path.isfile(path):
             try:
