@@ -77,7 +77,8 @@ class TagChoices:
 
 def choices_from_settings(settings: "Settings", playlists: Sequence[str] = ()) -> TagChoices:
     """The GUI's saved settings (after the job panel stored its choices into them)."""
-    provider = Provider.parse(settings.job_provider)
+    preset = settings.preset
+    provider = preset.provider
     return TagChoices(
         provider=provider,
         model=settings.model if provider.is_llm else "",
@@ -88,7 +89,7 @@ def choices_from_settings(settings: "Settings", playlists: Sequence[str] = ()) -
         use_cache=settings.use_cache,
         write_options=settings.write_options(),
         playlists=tuple(playlists),
-        custom_server=settings.provider == "custom",
+        custom_server=preset.needs_address,
         audio=settings.audio_energy,
         music_roots=tuple(settings.music_roots.items()),
     )
