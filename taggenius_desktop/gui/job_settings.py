@@ -27,14 +27,18 @@ from PySide6.QtWidgets import (
 
 from ..settings import LEVELS, Settings
 from ..tagging.presets import Preset
+from ..vocabulary.profile import Level
+from ..writeback.options import WriteMode
 from . import icons, theme
 from .scope_tree import ScopeTree
 
 LEVEL_HELP = {
-    "essential": "1 value per category: primary genre + 1 sub-genre, 1 vibe, 1 situation.",
-    "recommended": "2 values per category: the best balance for browsing in rekordbox.",
-    "detailed": "3 values per category: the fullest picture, longest comments.",
+    Level.ESSENTIAL.value: "1 value per category: primary genre + 1 sub-genre, 1 vibe, 1 situation.",
+    Level.RECOMMENDED.value: "2 values per category: the best balance for browsing in rekordbox.",
+    Level.DETAILED.value: "3 values per category: the fullest picture, longest comments.",
 }
+_DEFAULT_LEVEL = Level.RECOMMENDED.value
+_KEEP, _REPLACE = WriteMode.KEEP.value, WriteMode.REPLACE.value
 FIELDS = (
     ("genre", "Genre", "Primary genre and sub-genres"),
     ("comments", "Comments", "Energy, vibes, situations, components and era in a Tag Genius block; "
@@ -43,9 +47,9 @@ FIELDS = (
     ("rating", "Rating", "Stars from energy"),
     ("grouping", "Grouping", "Situations (set phase), a sortable column"),
 )
-MODE_CHOICES = (("replace", "Replace"), ("fill_if_empty", "Only if empty"))
+MODE_CHOICES = ((_REPLACE, "Replace"), (WriteMode.FILL_IF_EMPTY.value, "Only if empty"))
 #: Comments "replace" keeps the DJ's text and swaps only the Tag Genius block: say that.
-MODE_LABELS = {("comments", "replace"): "Our block only"}
+MODE_LABELS = {("comments", _REPLACE): "Our block only"}
 
 
 class JobSettingsPanel(QWidget):
@@ -226,16 +230,16 @@ class JobSettingsPanel(QWidget):
         self._settings = settings
         self._loading = True
         try:
-            self.level_buttons.get(settings.level, self.level_buttons["recommended"]).setChecked(True)
+            self.level_buttons.get(settings.level, self.level_buttons[_DEFAULT_LEVEL]).setChecked(True)
             index = self.provider_combo.findData(settings.provider)
             self.provider_combo.setCurrentIndex(max(0, index))
             self._fill_models(settings.provider, settings.model)
             for name, check in self.field_checks.items():
-                mode = settings.write_modes.get(name, "keep")
-                check.setChecked(mode != "keep")
+                mode = settings.write_modes.get(name, _KEEP)
+                check.setChecked(mode != _KEEP)
                 combo = self.field_modes[name]
-                combo.setCurrentIndex(max(0, combo.findData(mode if mode != "keep" else "replace")))
-                combo.setEnabled(mode != "keep")
+                combo.setCurrentIndex(max(0, combo.findData(mode if mode != _KEEP else _REPLACE)))
+                combo.setEnabled(mode != _KEEP)
             self.protect_red.setChecked(settings.protect_red)
             self.output_label.setText(f"Output folder: {settings.effective_output_dir}")
         finally:
@@ -256,7 +260,7 @@ class JobSettingsPanel(QWidget):
 
     # -- values ------------------------------------------------------------------------
     def level(self) -> str:
-        return next((level for level, button in self.level_buttons.items() if button.isChecked()), "recommended")
+        return next((level for level, button in self.level_buttons.items() if button.isChecked()), _DEFAULT_LEVEL)
 
     def set_level(self, level: str) -> None:
         self.level_buttons[level].setChecked(True)
@@ -275,7 +279,7 @@ class JobSettingsPanel(QWidget):
         return self.model_combo.currentText().strip() if self.preset().is_llm else ""
 
     def write_modes(self) -> dict[str, str]:
-        return {name: (self.field_modes[name].currentData() if check.isChecked() else "keep")
+        return {name: (self.field_modes[name].currentData() if check.isChecked() else _KEEP)
                 for name, check in self.field_checks.items()}
 
     def write_options(self) -> dict[str, Any]:

@@ -31,11 +31,11 @@ from .. import credentials
 from ..settings import Settings
 from ..tagging.choice import DEFAULT_OPENAI_MODEL, NO_OPENAI_KEY, OPENAI_BASE_URL, Provider
 from ..tagging.presets import AI_PRESETS, DEFAULT_MODELS, Preset
+from ..writeback.options import RATING_VALUES, rating_stars
 from . import dialogs, icons, tasks, theme
 
 log = logging.getLogger(__name__)
 
-STAR_VALUES = (51, 102, 153, 204, 255)
 
 
 def test_connection(provider: str, base_url: str | None, model: str, api_key: str | None) -> tuple[bool, str]:
@@ -210,8 +210,9 @@ class SettingsDialog(QDialog):
                     colour.addItem(_colour_icon(hex_value), name, hex_value)
             rating = QComboBox()
             rating.setAccessibleName(f"Rating for energy {energy}")
-            for stars, value in enumerate(STAR_VALUES, start=1):
-                rating.addItem("★" * stars + "☆" * (5 - stars), value)
+            for value in RATING_VALUES[1:]:  # no "0 stars": energy always gives a rating
+                stars = rating_stars(value)
+                rating.addItem("★" * stars + "☆" * (len(RATING_VALUES) - 1 - stars), value)
             grid.addWidget(QLabel(str(energy)), energy, 0)
             grid.addWidget(colour, energy, 1)
             grid.addWidget(rating, energy, 2)

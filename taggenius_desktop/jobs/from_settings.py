@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
 from ..audio.locate import Remap
 from ..tagging.choice import NO_OPENAI_KEY, PROVIDER_NAMES, Provider, TaggerChoice
+from ..vocabulary.profile import Level
 from .specs import SpecError, TagJobSpec, build_tag_job
 
 if TYPE_CHECKING:
@@ -59,7 +60,7 @@ class TagChoices:
     provider: Provider | None = Provider.OFFLINE
     model: str = ""
     base_url: str | None = None
-    level: str = "recommended"
+    level: str = Level.RECOMMENDED.value
     #: None = the provider's default
     batch_size: int | None = None
     concurrency: int | None = None
