@@ -90,9 +90,9 @@ class Settings:
     # -- derived values -----------------------------------------------------------------
     @property
     def preset(self) -> Preset:
-        """The job panel's choice (a name this version does not know means OpenAI, as the
-        job provider always did; a loaded file never holds one, see ``_repair``)."""
-        return Preset.named(self.provider) or Preset.OPENAI
+        """The job panel's choice. A name this version does not know means the offline
+        tagger, as on load (``_repair``): nothing is sent anywhere, nothing is paid."""
+        return Preset.named(self.provider) or Preset.OFFLINE
 
     @property
     def ai_preset(self) -> Preset:

@@ -69,6 +69,10 @@ def test_unknown_names_fall_back_to_the_defaults() -> None:
     loaded = Settings.from_dict({"provider": "claude", "llm_preset": "offline"})
     assert (loaded.provider, loaded.llm_preset) == ("offline", "openai")
     assert Settings.from_dict({"llm_preset": "vllm"}).llm_preset == "openai"
+    # Set in memory, an unknown name means what it would mean once loaded: nothing sent, nothing paid.
+    unknown = Settings(provider="claude", llm_preset="vllm")
+    assert (unknown.preset, unknown.job_provider, unknown.effective_base_url) == (Preset.OFFLINE, "offline", None)
+    assert unknown.ai_preset is Preset.OPENAI
 
 
 def test_the_llm_presets_take_the_local_addresses_from_the_table() -> None:
