@@ -67,6 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     from taggenius_desktop.gui.theme import ThemeController
     from taggenius_desktop.jobs import JobManager
     from taggenius_desktop.settings import Settings
+    from taggenius_desktop.tagging.presets import Preset
     from taggenius_desktop.store.jobs_log import Status
 
     # Nobody answers questions here: use the review's edits, quit without asking.
@@ -87,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
 
             @property
             def effective_base_url(self) -> str | None:  # type: ignore[override]
-                return server.base_url if self.provider == "openai" else super().effective_base_url
+                return server.base_url if self.preset is Preset.OPENAI else super().effective_base_url
 
         for theme in ("light", "dark"):
             # A fresh data folder per theme: the same job history and an empty tag cache.

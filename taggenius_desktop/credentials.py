@@ -23,7 +23,7 @@ from enum import Enum
 import keyring
 import keyring.errors
 
-from .tagging.choice import NO_OPENAI_KEY
+from .tagging.choice import NO_OPENAI_KEY, Provider
 
 log = logging.getLogger(__name__)
 
@@ -205,8 +205,9 @@ def api_key_for(provider: str, base_url: str | None) -> str | None:
     (or which runs with no base URL): whatever listens at another address must never
     receive it. ``openai-compatible`` gets only a key of its own; ``offline`` none.
     """
-    if provider == "openai":
+    chosen = Provider.named(provider)
+    if chosen is Provider.OPENAI:
         return get_api_key()
-    if provider == "openai-compatible":
+    if chosen is Provider.COMPATIBLE:
         return get_server_api_key(base_url)
     return None

@@ -26,7 +26,7 @@ from typing import Any, Callable, Mapping
 
 from . import paths
 from .audio import AUDIO_MODES
-from .tagging.choice import Provider
+from .tagging.presets import Preset
 from .vocabulary.profile import Level
 from .writeback.options import WriteMode, WriteOptions
 
@@ -37,15 +37,6 @@ SCHEMA_VERSION = 1
 MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
 MAX_RECENT_FILES = 10
 
-#: The settings' ``provider`` value for the offline tagger (the others are presets).
-OFFLINE = Provider.OFFLINE.value
-#: Provider presets the settings dialog offers: preset -> (job provider, default base URL).
-PROVIDER_PRESETS: dict[str, tuple[str, str]] = {
-    "openai": (Provider.OPENAI.value, ""),
-    "ollama": (Provider.COMPATIBLE.value, "http://localhost:11434/v1"),
-    "lm-studio": (Provider.COMPATIBLE.value, "http://localhost:1234/v1"),
-    "custom": (Provider.COMPATIBLE.value, ""),
-}
 LEVELS = tuple(level.value for level in Level)
 WRITE_MODES = tuple(mode.value for mode in WriteMode)
 _DEFAULT_OPTIONS = WriteOptions()
@@ -64,12 +55,12 @@ class Settings:
     #: newest first; absolute paths
     recent_files: list[str] = field(default_factory=list)
     level: str = Level.RECOMMENDED.value
-    #: OFFLINE or one of PROVIDER_PRESETS ("openai", "ollama", "lm-studio", "custom")
-    provider: str = OFFLINE
-    #: the last online preset chosen in Settings (what "AI" means in the job panel)
-    llm_preset: str = "openai"
+    #: the job panel's choice: a ``tagging.presets.Preset`` value (the offline tagger or an AI preset)
+    provider: str = Preset.OFFLINE.value
+    #: the last AI preset chosen in Settings (what "AI" means in the job panel)
+    llm_preset: str = Preset.OPENAI.value
     model: str = ""
-    #: base URL for the "custom" preset (the local presets have their own)
+    #: the address of a server whose preset needs one typed (the local presets have their own)
     base_url: str = ""
     #: 0 = the provider's default
     concurrency: int = 0
@@ -98,19 +89,25 @@ class Settings:
 
     # -- derived values -----------------------------------------------------------------
     @property
+    def preset(self) -> Preset:
+        """The job panel's choice. A name this version does not know means the offline
+        tagger, as on load (``_repair``): nothing is sent anywhere, nothing is paid."""
+        return Preset.named(self.provider) or Preset.OFFLINE
+
+    @property
+    def ai_preset(self) -> Preset:
+        """The AI server chosen in Settings."""
+        preset = Preset.named(self.llm_preset)
+        return preset if preset is not None and preset.is_llm else Preset.OPENAI
+
+    @property
     def job_provider(self) -> str:
         """The provider name a job spec takes (a ``tagging.choice.Provider`` value)."""
-        if self.provider == OFFLINE:
-            return OFFLINE
-        return PROVIDER_PRESETS.get(self.provider, PROVIDER_PRESETS["openai"])[0]
+        return self.preset.provider.value
 
     @property
     def effective_base_url(self) -> str | None:
-        if self.provider in (OFFLINE, "openai"):
-            return None
-        if self.provider == "custom":
-            return self.base_url.strip() or None
-        return PROVIDER_PRESETS[self.provider][1]
+        return self.preset.base_url(self.base_url)
 
     @property
     def effective_output_dir(self) -> Path:
@@ -158,9 +155,10 @@ class Settings:
         defaults = Settings()
         if self.level not in LEVELS:
             self.level = defaults.level
-        if self.provider != OFFLINE and self.provider not in PROVIDER_PRESETS:
+        if Preset.named(self.provider) is None:
             self.provider = defaults.provider
-        if self.llm_preset not in PROVIDER_PRESETS:
+        chosen = Preset.named(self.llm_preset)
+        if chosen is None or not chosen.is_llm:
             self.llm_preset = defaults.llm_preset
         if self.theme not in THEMES:
             self.theme = defaults.theme

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 import subprocess
@@ -24,6 +25,67 @@ for info in pkgutil.walk_packages(taggenius_desktop.__path__, "taggenius_desktop
         importlib.import_module(info.name)
 print(calls)
 """
+
+
+# Third-party packages set things of their own when first imported (numpy and scipy add
+# warning filters, PySide6 an environment variable): they are imported first, so what is
+# compared is what our modules do.
+_IMPORT_EVERY_MODULE_AND_COMPARE = """
+import ast, faulthandler, importlib, json, locale, logging, multiprocessing, os, pkgutil, signal
+import socket, sys, threading, warnings
+import taggenius_desktop
+
+ours = [info for info in pkgutil.walk_packages(taggenius_desktop.__path__, "taggenius_desktop.")
+        if not info.name.endswith("__main__")]
+for info in ours:  # every third-party module any of ours imports, at the top or in a function
+    tree = ast.parse(open(info.module_finder.find_spec(info.name).origin, encoding="utf-8").read())
+    for node in ast.walk(tree):
+        names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
+            [node.module] + [node.module + "." + a.name for a in node.names]
+            if isinstance(node, ast.ImportFrom) and node.module and not node.level else [])
+        for name in names:
+            if name.split(".")[0] not in sys.stdlib_module_names | {"taggenius_desktop"}:
+                try:
+                    importlib.import_module(name)
+                except ImportError:
+                    pass
+
+def state():
+    configured = {name: [lg.level, len(lg.handlers), lg.propagate, lg.disabled]
+                  for name, lg in logging.root.manager.loggerDict.items()
+                  if isinstance(lg, logging.Logger) and (lg.level or lg.handlers or not lg.propagate or lg.disabled)}
+    return {"environment": dict(os.environ), "cwd": os.getcwd(), "umask": os.umask(os.umask(0o22)),
+            "root logger": [logging.root.level, [type(h).__name__ for h in logging.root.handlers]],
+            "logging.disable": logging.root.manager.disable, "configured loggers": configured,
+            "locale": locale.setlocale(locale.LC_ALL, None),
+            "signals": {s: repr(signal.getsignal(getattr(signal, s))) for s in ("SIGINT", "SIGTERM", "SIGHUP")
+                        if hasattr(signal, s)},
+            "excepthooks": [repr(sys.excepthook), repr(threading.excepthook)],
+            "warning filters": len(warnings.filters), "recursion limit": sys.getrecursionlimit(),
+            "socket timeout": socket.getdefaulttimeout(), "faulthandler": faulthandler.is_enabled(),
+            "start method": multiprocessing.get_start_method(allow_none=True),
+            "threads": threading.active_count(), "sys.path": list(sys.path)}
+
+before = state()
+for info in ours:
+    importlib.import_module(info.name)
+after = state()
+changed = {key: [before[key], after[key]] for key in before if before[key] != after[key]}
+if "environment" in changed:  # only the names: values may be private
+    old, new = changed["environment"]
+    changed["environment"] = sorted(k for k in old.keys() | new.keys() if old.get(k) != new.get(k))
+print(json.dumps(changed))
+"""
+
+
+def test_importing_any_module_leaves_the_process_state_alone() -> None:
+    # Environment, working folder, logging configuration, locale, signal handlers, hooks,
+    # threads: whatever the host set stays as it was (the GUI modules too).
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run([sys.executable, "-c", _IMPORT_EVERY_MODULE_AND_COMPARE], capture_output=True, text=True,
+                          cwd=PROJECT_ROOT, env=env, timeout=180, check=False)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == {}
 
 
 def test_importing_the_core_does_not_change_the_umask() -> None:

@@ -254,7 +254,7 @@ def _cmd_resume(args: argparse.Namespace) -> int:
     except (ValueError, KeyError, TypeError):
         raise UsageError(f"job {args.job_id} cannot be resumed: its stored settings are not readable") from None
     base_url = spec.provider.base_url if isinstance(spec, TagJobSpec) else None
-    key = api_key_for(record.provider or "offline", base_url)  # the same rule as a new job
+    key = api_key_for(record.provider or Provider.OFFLINE.value, base_url)  # the same rule as a new job
     try:
         return run_and_report(args, resume_id=args.job_id, api_key=key)
     except SpecError as error:

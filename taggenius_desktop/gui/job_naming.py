@@ -12,14 +12,15 @@ import re
 import time
 from pathlib import Path
 
-PROVIDER_LABELS = {"offline": "Offline", "openai": "OpenAI", "openai-compatible": "Local server"}
+from ..tagging.choice import Provider
 
 
 def tagger_label(provider: str, model: str = "") -> str:
     """``Offline``, or the model when there is one (``gpt-4o-mini``), else the provider."""
-    if provider == "offline":
-        return PROVIDER_LABELS["offline"]
-    return model or PROVIDER_LABELS.get(provider, provider)
+    known = Provider.named(provider)
+    if known is Provider.OFFLINE:
+        return known.label
+    return model or (known.label if known is not None else provider)
 
 
 def _slug(text: str) -> str:

@@ -25,29 +25,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..settings import LEVELS, OFFLINE, Settings
+from ..settings import LEVELS, Settings
+from ..tagging.presets import Preset
+from ..vocabulary.profile import Level
+from ..writeback.options import WriteMode
 from . import icons, theme
 from .scope_tree import ScopeTree
 
 LEVEL_HELP = {
-    "essential": "1 value per category: primary genre + 1 sub-genre, 1 vibe, 1 situation.",
-    "recommended": "2 values per category: the best balance for browsing in rekordbox.",
-    "detailed": "3 values per category: the fullest picture, longest comments.",
+    Level.ESSENTIAL.value: "1 value per category: primary genre + 1 sub-genre, 1 vibe, 1 situation.",
+    Level.RECOMMENDED.value: "2 values per category: the best balance for browsing in rekordbox.",
+    Level.DETAILED.value: "3 values per category: the fullest picture, longest comments.",
 }
-PROVIDER_CHOICES = (
-    (OFFLINE, "Offline (free, no internet)"),
-    ("openai", "OpenAI"),
-    ("ollama", "Ollama (local)"),
-    ("lm-studio", "LM Studio (local)"),
-    ("custom", "Custom server (OpenAI-compatible)"),
-)
-MODEL_SUGGESTIONS = {
-    "openai": ("gpt-4o-mini", "gpt-4.1-mini", "gpt-4.1-nano", "gpt-5-mini", "gpt-5-nano"),
-    "ollama": ("llama3.1:8b", "qwen2.5:7b", "mistral-nemo"),
-    "lm-studio": (),
-    "custom": (),
-    OFFLINE: (),
-}
+_DEFAULT_LEVEL = Level.RECOMMENDED.value
+_KEEP, _REPLACE = WriteMode.KEEP.value, WriteMode.REPLACE.value
 FIELDS = (
     ("genre", "Genre", "Primary genre and sub-genres"),
     ("comments", "Comments", "Energy, vibes, situations, components and era in a Tag Genius block; "
@@ -56,9 +47,9 @@ FIELDS = (
     ("rating", "Rating", "Stars from energy"),
     ("grouping", "Grouping", "Situations (set phase), a sortable column"),
 )
-MODE_CHOICES = (("replace", "Replace"), ("fill_if_empty", "Only if empty"))
+MODE_CHOICES = ((_REPLACE, "Replace"), (WriteMode.FILL_IF_EMPTY.value, "Only if empty"))
 #: Comments "replace" keeps the DJ's text and swaps only the Tag Genius block: say that.
-MODE_LABELS = {("comments", "replace"): "Our block only"}
+MODE_LABELS = {("comments", _REPLACE): "Our block only"}
 
 
 class JobSettingsPanel(QWidget):
@@ -117,8 +108,8 @@ class JobSettingsPanel(QWidget):
         # Provider ---------------------------------------------------------------------
         self.provider_combo = QComboBox()
         self.provider_combo.setAccessibleName("Tagger")
-        for key, text in PROVIDER_CHOICES:
-            self.provider_combo.addItem(text, key)
+        for preset in Preset:  # the offline tagger, then the AI presets
+            self.provider_combo.addItem(preset.label, preset.value)
         self.model_combo = QComboBox()
         self.model_combo.setEditable(True)
         self.model_combo.setAccessibleName("Model")
@@ -239,16 +230,16 @@ class JobSettingsPanel(QWidget):
         self._settings = settings
         self._loading = True
         try:
-            self.level_buttons.get(settings.level, self.level_buttons["recommended"]).setChecked(True)
+            self.level_buttons.get(settings.level, self.level_buttons[_DEFAULT_LEVEL]).setChecked(True)
             index = self.provider_combo.findData(settings.provider)
             self.provider_combo.setCurrentIndex(max(0, index))
             self._fill_models(settings.provider, settings.model)
             for name, check in self.field_checks.items():
-                mode = settings.write_modes.get(name, "keep")
-                check.setChecked(mode != "keep")
+                mode = settings.write_modes.get(name, _KEEP)
+                check.setChecked(mode != _KEEP)
                 combo = self.field_modes[name]
-                combo.setCurrentIndex(max(0, combo.findData(mode if mode != "keep" else "replace")))
-                combo.setEnabled(mode != "keep")
+                combo.setCurrentIndex(max(0, combo.findData(mode if mode != _KEEP else _REPLACE)))
+                combo.setEnabled(mode != _KEEP)
             self.protect_red.setChecked(settings.protect_red)
             self.output_label.setText(f"Output folder: {settings.effective_output_dir}")
         finally:
@@ -259,31 +250,36 @@ class JobSettingsPanel(QWidget):
     def store_settings(self, settings: Settings) -> None:
         """Write the panel's choices into ``settings`` (the window saves them)."""
         settings.level = self.level()
-        settings.provider = self.provider()
+        preset = self.preset()
+        settings.provider = preset.value
         settings.model = self.model()
-        if settings.provider != OFFLINE:
-            settings.llm_preset = settings.provider
+        if preset.is_llm:
+            settings.llm_preset = preset.value
         settings.write_modes = self.write_modes()
         settings.protect_red = self.protect_red.isChecked()
 
     # -- values ------------------------------------------------------------------------
     def level(self) -> str:
-        return next((level for level, button in self.level_buttons.items() if button.isChecked()), "recommended")
+        return next((level for level, button in self.level_buttons.items() if button.isChecked()), _DEFAULT_LEVEL)
 
     def set_level(self, level: str) -> None:
         self.level_buttons[level].setChecked(True)
 
+    def preset(self) -> Preset:
+        return Preset.named(self.provider_combo.currentData()) or Preset.OFFLINE
+
     def provider(self) -> str:
-        return self.provider_combo.currentData() or OFFLINE
+        """The chosen preset's name (as the settings save it)."""
+        return self.preset().value
 
     def set_provider(self, provider: str) -> None:
         self.provider_combo.setCurrentIndex(max(0, self.provider_combo.findData(provider)))
 
     def model(self) -> str:
-        return self.model_combo.currentText().strip() if self.provider() != OFFLINE else ""
+        return self.model_combo.currentText().strip() if self.preset().is_llm else ""
 
     def write_modes(self) -> dict[str, str]:
-        return {name: (self.field_modes[name].currentData() if check.isChecked() else "keep")
+        return {name: (self.field_modes[name].currentData() if check.isChecked() else _KEEP)
                 for name, check in self.field_checks.items()}
 
     def write_options(self) -> dict[str, Any]:
@@ -334,25 +330,17 @@ class JobSettingsPanel(QWidget):
         return label
 
     def _fill_models(self, provider: str, current: str) -> None:
+        preset = Preset.named(provider) or Preset.OFFLINE
         self.model_combo.blockSignals(True)
         self.model_combo.clear()
-        self.model_combo.addItems(list(MODEL_SUGGESTIONS.get(provider, ())))
+        self.model_combo.addItems(list(preset.models))
         if current:
             self.model_combo.setCurrentText(current)
         elif self.model_combo.count():
             self.model_combo.setCurrentIndex(0)
         self.model_combo.blockSignals(False)
-        self.model_combo.setEnabled(provider != OFFLINE)
-        notes = {
-            OFFLINE: "Tags from the metadata you already have (genre, BPM, key, Mixed In Key energy). "
-                       "Free, instant, private.",
-            "openai": "Best tags. Needs an OpenAI API key (Settings). The estimate shows the cost first.",
-            "ollama": "A model running on this computer with Ollama. Free, slower.",
-            "lm-studio": "A model running on this computer in LM Studio. Free, slower. Use the model name "
-                         "LM Studio shows.",
-            "custom": "Any OpenAI-compatible server; set its address in Settings.",
-        }
-        self.provider_note.setText(notes.get(provider, ""))
+        self.model_combo.setEnabled(preset.is_llm)
+        self.provider_note.setText(preset.note)
 
     def _provider_changed(self, _index: int) -> None:
         if self._loading:

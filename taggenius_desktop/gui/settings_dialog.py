@@ -28,16 +28,14 @@ from PySide6.QtWidgets import (
 )
 
 from .. import credentials
-from ..settings import OFFLINE, PROVIDER_PRESETS, Settings
-from ..tagging.choice import NO_OPENAI_KEY, Provider
+from ..settings import Settings
+from ..tagging.choice import DEFAULT_OPENAI_MODEL, NO_OPENAI_KEY, OPENAI_BASE_URL, Provider
+from ..tagging.presets import AI_PRESETS, DEFAULT_MODELS, Preset
+from ..writeback.options import RATING_VALUES, rating_stars
 from . import dialogs, icons, tasks, theme
 
 log = logging.getLogger(__name__)
 
-PRESET_LABELS = {"openai": "OpenAI", "ollama": "Ollama (local)", "lm-studio": "LM Studio (local)",
-                 "custom": "Custom URL (OpenAI-compatible)"}
-DEFAULT_MODELS = {"openai": "gpt-4o-mini", "ollama": "llama3.1:8b", "lm-studio": "", "custom": ""}
-STAR_VALUES = (51, 102, 153, 204, 255)
 
 
 def test_connection(provider: str, base_url: str | None, model: str, api_key: str | None) -> tuple[bool, str]:
@@ -51,7 +49,7 @@ def test_connection(provider: str, base_url: str | None, model: str, api_key: st
     except ImportError:
         return _list_models_check(provider, base_url, model, api_key)
     try:
-        config = LLMConfig(provider=provider, model=model or "gpt-4o-mini", base_url=base_url, api_key=api_key)
+        config = LLMConfig(provider=provider, model=model or DEFAULT_OPENAI_MODEL, base_url=base_url, api_key=api_key)
     except ValueError as exc:
         return False, str(exc)
     result = check_connection(config)
@@ -61,7 +59,7 @@ def test_connection(provider: str, base_url: str | None, model: str, api_key: st
 def _list_models_check(provider: str, base_url: str | None, model: str, api_key: str | None) -> tuple[bool, str]:
     import openai
 
-    from ..tagging.llm.config import LOCAL_PLACEHOLDER_KEY, LLMConfig, OPENAI_BASE_URL
+    from ..tagging.llm.config import LOCAL_PLACEHOLDER_KEY, LLMConfig
     from ..tagging.llm.errors import classify
 
     if provider == Provider.OPENAI and not api_key:
@@ -141,8 +139,8 @@ class SettingsDialog(QDialog):
 
         self.preset_combo = QComboBox()
         self.preset_combo.setAccessibleName("AI server")
-        for key, label in PRESET_LABELS.items():
-            self.preset_combo.addItem(label, key)
+        for preset in AI_PRESETS:
+            self.preset_combo.addItem(preset.server_label, preset.value)
         self.preset_combo.currentIndexChanged.connect(self._preset_changed)
         self.base_url_edit = QLineEdit()
         self.base_url_edit.setAccessibleName("Server address")
@@ -212,8 +210,9 @@ class SettingsDialog(QDialog):
                     colour.addItem(_colour_icon(hex_value), name, hex_value)
             rating = QComboBox()
             rating.setAccessibleName(f"Rating for energy {energy}")
-            for stars, value in enumerate(STAR_VALUES, start=1):
-                rating.addItem("★" * stars + "☆" * (5 - stars), value)
+            for value in RATING_VALUES[1:]:  # no "0 stars": energy always gives a rating
+                stars = rating_stars(value)
+                rating.addItem("★" * stars + "☆" * (len(RATING_VALUES) - 1 - stars), value)
             grid.addWidget(QLabel(str(energy)), energy, 0)
             grid.addWidget(colour, energy, 1)
             grid.addWidget(rating, energy, 2)
@@ -246,11 +245,12 @@ class SettingsDialog(QDialog):
     def load(self, settings: Settings) -> None:
         from ..writeback import DEFAULT_COLOUR_MAP, DEFAULT_RATING_MAP
 
-        self.preset_combo.setCurrentIndex(max(0, self.preset_combo.findData(settings.llm_preset)))
+        chosen = settings.ai_preset
+        self.preset_combo.setCurrentIndex(max(0, self.preset_combo.findData(chosen.value)))
         self._preset_changed()
-        if settings.llm_preset == "custom":
+        if chosen.needs_address:
             self.base_url_edit.setText(settings.base_url)
-        self.model_edit.setText(settings.model or DEFAULT_MODELS.get(settings.llm_preset, ""))
+        self.model_edit.setText(settings.model or chosen.default_model)
         self.concurrency_spin.setValue(settings.concurrency)
         self.batch_spin.setValue(settings.batch_size)
         self.cache_check.setChecked(settings.use_cache)
@@ -270,12 +270,12 @@ class SettingsDialog(QDialog):
         from ..writeback import DEFAULT_COLOUR_MAP, DEFAULT_RATING_MAP
 
         preset = self.preset()
-        settings.llm_preset = preset
-        if preset == "custom":
+        settings.llm_preset = preset.value
+        if preset.needs_address:
             settings.base_url = self.base_url_edit.text().strip()
         settings.model = self.model_edit.text().strip()
-        if settings.provider != OFFLINE:
-            settings.provider = preset
+        if settings.preset.is_llm:
+            settings.provider = preset.value
         settings.concurrency = self.concurrency_spin.value()
         settings.batch_size = self.batch_spin.value()
         settings.use_cache = self.cache_check.isChecked()
@@ -302,7 +302,7 @@ class SettingsDialog(QDialog):
                    credentials.KeySource.ENVIRONMENT: "From the environment"}
         where = sources.get(status.source)
         self.key_edit.setPlaceholderText(f"{where}: {status.masked}" if where and status.masked else "sk-…")
-        if self.preset() != "openai":
+        if self.preset().provider is not Provider.OPENAI:
             # A local or custom server never receives the OpenAI key: no warning about it.
             self.key_status.setText("Not needed for this server: the OpenAI key is only ever sent to OpenAI.")
             self.key_status.setStyleSheet("")
@@ -328,30 +328,28 @@ class SettingsDialog(QDialog):
         self.key_changed.emit()
 
     # -- provider ----------------------------------------------------------------------
-    def preset(self) -> str:
-        return self.preset_combo.currentData() or "openai"
+    def preset(self) -> Preset:
+        return Preset.named(self.preset_combo.currentData()) or Preset.OPENAI
 
     def _preset_changed(self, *_args: object) -> None:
         preset = self.preset()
-        url = PROVIDER_PRESETS[preset][1]
-        custom = preset == "custom"
-        self.base_url_edit.setReadOnly(not custom)
-        self.base_url_edit.setText(self._settings.base_url if custom else (url or "https://api.openai.com/v1"))
-        if not self.model_edit.text().strip() or self.model_edit.text() in DEFAULT_MODELS.values():
-            self.model_edit.setText(DEFAULT_MODELS.get(preset, ""))
+        typed = preset.needs_address
+        self.base_url_edit.setReadOnly(not typed)
+        self.base_url_edit.setText(self._settings.base_url if typed else preset.address)
+        if not self.model_edit.text().strip() or self.model_edit.text() in DEFAULT_MODELS:
+            self.model_edit.setText(preset.default_model)
         self.test_result.clear()
         self.refresh_key_status()
 
     def start_connection_test(self) -> None:
-        preset = self.preset()
-        provider = PROVIDER_PRESETS[preset][0]
-        base_url = None if preset == "openai" else (self.base_url_edit.text().strip() or None)
-        if provider == Provider.COMPATIBLE and not base_url:
+        provider = self.preset().provider
+        base_url = None if provider is Provider.OPENAI else (self.base_url_edit.text().strip() or None)
+        if provider is Provider.COMPATIBLE and not base_url:
             self._show_test_result(False, "Enter the server's address first, e.g. http://localhost:8080/v1.")
             return
         model = self.model_edit.text().strip()
         typed = self.key_edit.text().strip()
-        api_key = typed or (credentials.get_api_key() if provider == Provider.OPENAI else None)
+        api_key = typed or (credentials.get_api_key() if provider is Provider.OPENAI else None)
         self._test_generation += 1
         generation = self._test_generation
         self.test_button.setEnabled(False)
@@ -359,7 +357,7 @@ class SettingsDialog(QDialog):
         self.test_result.setText("Testing…")
 
         def work() -> tuple[int, bool, str]:
-            ok, message = test_connection(provider, base_url, model, api_key)
+            ok, message = test_connection(provider.value, base_url, model, api_key)
             return generation, ok, credentials.redact(message, api_key)
 
         tasks.run_task(work, self._test_done, self._test_failed, io=True)

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
 from ..audio.locate import Remap
 from ..tagging.choice import NO_OPENAI_KEY, PROVIDER_NAMES, Provider, TaggerChoice
+from ..vocabulary.profile import Level
 from .specs import SpecError, TagJobSpec, build_tag_job
 
 if TYPE_CHECKING:
@@ -59,7 +60,7 @@ class TagChoices:
     provider: Provider | None = Provider.OFFLINE
     model: str = ""
     base_url: str | None = None
-    level: str = "recommended"
+    level: str = Level.RECOMMENDED.value
     #: None = the provider's default
     batch_size: int | None = None
     concurrency: int | None = None
@@ -77,7 +78,8 @@ class TagChoices:
 
 def choices_from_settings(settings: "Settings", playlists: Sequence[str] = ()) -> TagChoices:
     """The GUI's saved settings (after the job panel stored its choices into them)."""
-    provider = Provider.parse(settings.job_provider)
+    preset = settings.preset
+    provider = preset.provider
     return TagChoices(
         provider=provider,
         model=settings.model if provider.is_llm else "",
@@ -88,7 +90,7 @@ def choices_from_settings(settings: "Settings", playlists: Sequence[str] = ()) -
         use_cache=settings.use_cache,
         write_options=settings.write_options(),
         playlists=tuple(playlists),
-        custom_server=settings.provider == "custom",
+        custom_server=preset.needs_address,
         audio=settings.audio_energy,
         music_roots=tuple(settings.music_roots.items()),
     )

@@ -261,7 +261,8 @@ class PlaylistNode:
         return f"<PlaylistNode {kind} {self.name!r} ({size})>"
 
 
-_valid_names: set[str] = register("library.model.valid_names", set())
+_MAX_VALID_NAMES = 1024
+_valid_names: set[str] = register("library.model.valid_names", set(), _MAX_VALID_NAMES)
 
 
 def _check_name(name: object) -> None:
@@ -269,7 +270,7 @@ def _check_name(name: object) -> None:
         raise ValueError(f"not a valid attribute name: {name!r}")
     if name == "TrackID":
         raise ValueError("TrackID cannot be changed")
-    if len(_valid_names) < 1024:
+    if len(_valid_names) < _MAX_VALID_NAMES:
         _valid_names.add(name)
 
 

@@ -63,7 +63,7 @@ def newline_of(data: bytes) -> bytes:
 
 
 @registered("library.scan.start_tag")
-@lru_cache(maxsize=None)
+@lru_cache(maxsize=32)  # a reader looks for three element names
 def _start_tag(name: bytes, specials: bool) -> re.Pattern[bytes]:
     tag = rb"<" + re.escape(name) + rb"(?=[\s/>])" + _ATTRIBUTES + rb">"
     if specials:
@@ -72,7 +72,7 @@ def _start_tag(name: bytes, specials: bool) -> re.Pattern[bytes]:
 
 
 @registered("library.scan.end_tag")
-@lru_cache(maxsize=None)
+@lru_cache(maxsize=32)
 def _end_tag(name: bytes, specials: bool) -> re.Pattern[bytes]:
     tag = rb"</" + re.escape(name) + rb"\s*>"
     if specials:

@@ -101,11 +101,11 @@ class TagLayout:
 
 #: raw name parts of a tag (joined by '"') -> layout; whitespace is kept in the key so
 #: the lookup costs one join, at the price of one entry per wrap pattern
-_layouts: dict[bytes, TagLayout | None] = register("library.tags.layouts", {})
+_layouts: dict[bytes, TagLayout | None] = register("library.tags.layouts", {}, _MAX_CACHED)
 #: the same, whitespace collapsed: one entry per attribute list
-_normalised: dict[bytes, TagLayout | None] = register("library.tags.normalised", {})
-_extended: dict[tuple[TagLayout, tuple[str, ...]], TagLayout] = register("library.tags.extended", {})
-_escaped: dict[str, bytes] = register("library.tags.escaped", {})
+_normalised: dict[bytes, TagLayout | None] = register("library.tags.normalised", {}, _MAX_CACHED)
+_extended: dict[tuple[TagLayout, tuple[str, ...]], TagLayout] = register("library.tags.extended", {}, _MAX_CACHED)
+_escaped: dict[str, bytes] = register("library.tags.escaped", {}, _MAX_CACHED)
 
 
 def _analyse(key: bytes) -> TagLayout | None:
@@ -227,7 +227,7 @@ def read_attributes(tag: bytes) -> dict[str, str]:
     return dict(lxml_attributes(tag))
 
 
-_text_layouts: dict[str, tuple[TagLayout | None, int]] = register("library.tags.text_layouts", {})
+_text_layouts: dict[str, tuple[TagLayout | None, int]] = register("library.tags.text_layouts", {}, _MAX_CACHED)
 
 
 def _text_layout_for(key: str) -> tuple[TagLayout | None, int]:
@@ -318,12 +318,16 @@ def _wrapper(tag: str, line_prefix: bytes, newline: bytes) -> tuple[Callable[[by
     # the last line is whatever is left.
     lines = re.compile(rb"\A.{1,%d}[^\0]*|.{1,%d}[^\0]*" % (first, reach), re.DOTALL).findall
     separator = newline + line_prefix + b" " * (len(tag) + 1)
-    wrapper = _wrappers[(tag, line_prefix, newline)] = (lines, separator)
+    wrapper = (lines, separator)
+    if len(_wrappers) < _MAX_WRAPPERS:
+        _wrappers[(tag, line_prefix, newline)] = wrapper
     return wrapper
 
 
+#: one per element name and indentation: a handful in any library
+_MAX_WRAPPERS = 256
 _wrappers: dict[tuple[str, bytes, bytes], tuple[Callable[[bytes], list[bytes]], bytes]] = register(
-    "library.tags.wrappers", {})
+    "library.tags.wrappers", {}, _MAX_WRAPPERS)
 
 
 def _rewrite_slow(

@@ -3,7 +3,8 @@
 A :class:`TaggerChoice` is built from a job's provider settings and answers everything
 the rest of the app needs to know about that choice: how to make the tagger, its tag-cache
 key (None for the offline tagger, whose answers are cheaper to recompute than to look up),
-and whether running it costs money. Nothing else compares provider strings.
+and whether running it costs money. Nothing else compares provider strings (what the
+user picks, the offline tagger or an AI server preset, is ``tagging.presets.Preset``).
 """
 
 from __future__ import annotations
@@ -23,6 +24,16 @@ class Provider(StrEnum):
     OPENAI = "openai"
     #: any server speaking OpenAI's API at a base URL the user chose (Ollama, LM Studio...)
     COMPATIBLE = "openai-compatible"
+
+    @classmethod
+    def named(cls, value: object) -> "Provider | None":
+        """The provider named ``value``, or None (a job that uses no tagger, an unknown name)."""
+        if isinstance(value, str):
+            try:
+                return cls(value)
+            except ValueError:
+                pass
+        return None
 
     @classmethod
     def parse(cls, value: str) -> "Provider":
@@ -46,6 +57,17 @@ class Provider(StrEnum):
         """LLM answers cost time (and money) to get again; offline ones are computed in microseconds."""
         return self.is_llm
 
+    @property
+    def label(self) -> str:
+        """The provider in a job's name and output file: ``Offline``, ``OpenAI``, ``Local server``."""
+        return _LABELS[self]
+
+
+_LABELS = {Provider.OFFLINE: "Offline", Provider.OPENAI: "OpenAI", Provider.COMPATIBLE: "Local server"}
+
+#: The model an OpenAI job uses when none is named, and OpenAI's API address.
+DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
+OPENAI_BASE_URL = "https://api.openai.com/v1"
 
 #: Every provider's name, in the order the CLI and the GUI offer them.
 PROVIDER_NAMES: tuple[str, ...] = tuple(p.value for p in Provider)
@@ -100,7 +122,7 @@ class TaggerChoice:
 
     def llm_config(self) -> "LLMConfig":
         """The LLM configuration of an LLM choice; ValueError when it cannot run (no URL...)."""
-        from .llm.config import DEFAULT_OPENAI_MODEL, LLMConfig
+        from .llm.config import LLMConfig
 
         if self.is_offline:
             raise ValueError("the offline tagger has no LLM configuration")

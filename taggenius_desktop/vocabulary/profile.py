@@ -80,12 +80,13 @@ def _int(raw: str | None) -> int:
             value = int(float(raw))
         except ValueError:
             value = 0
-        if len(_INTS) < 65_536:
+        if len(_INTS) < _MAX_INTS:
             _INTS[raw] = value
     return value
 
 
-_INTS: dict[str, int] = register("vocabulary.profile.ints", {})
+_MAX_INTS = 65_536
+_INTS: dict[str, int] = register("vocabulary.profile.ints", {}, _MAX_INTS)
 
 
 def _float(raw: str | None) -> float:

@@ -98,12 +98,13 @@ def _check_block_value(value: Any, category: str) -> None:
         return
     if not isinstance(value, str) or not value or value != value.strip() or _UNSAFE_VALUE.search(value):
         raise ValueError(f"{category} value {value!r} cannot be written into the comment block")
-    if len(_SAFE_VALUES) < 4096:
+    if len(_SAFE_VALUES) < _MAX_SAFE_VALUES:
         _SAFE_VALUES.add(value)
 
 
 #: values that passed _check_block_value (the check depends on the value alone)
-_SAFE_VALUES: set[str] = register("writeback.block.safe_values", set())
+_MAX_SAFE_VALUES = 4096
+_SAFE_VALUES: set[str] = register("writeback.block.safe_values", set(), _MAX_SAFE_VALUES)
 
 
 def comment_length(text: str) -> int:

@@ -81,13 +81,14 @@ def _check_list_value(value: object, what: str) -> str:
     # Genre and Grouping are ", "-joined lists: a comma inside a value would split it.
     if not isinstance(value, str) or not value or value != value.strip() or _UNSAFE_LIST_VALUE.search(value):
         raise ValueError(f"{what} {value!r} cannot be written")
-    if len(_SAFE_LIST_VALUES) < 4096:
+    if len(_SAFE_LIST_VALUES) < _MAX_SAFE_LIST_VALUES:
         _SAFE_LIST_VALUES.add(value)
     return value
 
 
 #: values that passed _check_list_value (the check depends on the value alone)
-_SAFE_LIST_VALUES: set[str] = register("writeback.plan.safe_list_values", set())
+_MAX_SAFE_LIST_VALUES = 4096
+_SAFE_LIST_VALUES: set[str] = register("writeback.plan.safe_list_values", set(), _MAX_SAFE_LIST_VALUES)
 
 
 def _distinct(values: tuple[str, ...], exclude: str) -> list[str]:
@@ -159,17 +160,19 @@ class _Derived(NamedTuple):
 # fewer distinct profiles than tracks exist (same genre, energy, era, components), so
 # validating and formatting once per distinct profile removes most of the cost. The key
 # is the profile's written content (``sources`` do not change what is written).
-_DERIVED: dict[tuple[object, ...], tuple[WriteOptions, _Derived]] = register("writeback.plan.derived", {})
 _DERIVED_MAX = 20_000
+_DERIVED: dict[tuple[object, ...], tuple[WriteOptions, _Derived]] = register("writeback.plan.derived", {},
+                                                                           _DERIVED_MAX)
 # A second, cheaper level in front of it: taggers hand out the same TagProfile object for
 # tracks with the same outcome (the offline tagger shares them), so the object's identity
 # finds the derived values without building and hashing the content key. The entry holds
 # the profile itself, so its id cannot be reused by another object while it is cached.
-_BY_IDENTITY: dict[int, tuple[TagProfile, WriteOptions, _Derived]] = register("writeback.plan.by_identity", {})
 #: a 100,000-track library has some 25,000 distinct offline profiles: all should fit, or
 #: clearing the map sends look-ups down the content path again (correct, only slower);
 #: bounded because LLM profiles are one object per track and are held here until cleared
 _BY_IDENTITY_MAX = 50_000
+_BY_IDENTITY: dict[int, tuple[TagProfile, WriteOptions, _Derived]] = register("writeback.plan.by_identity", {},
+                                                                            _BY_IDENTITY_MAX)
 
 
 def _derive(profile: TagProfile, options: WriteOptions) -> _Derived:
@@ -244,7 +247,8 @@ def is_unsure(profile: TagProfile) -> bool:
 
 
 #: Genre value -> the DJ's own labels in it (own_labels, memoized for the hot path)
-_LABELS: dict[str, tuple[str, ...]] = {}
+_MAX_LABELS = 100_000
+_LABELS: dict[str, tuple[str, ...]] = register("writeback.plan.own_labels", {}, _MAX_LABELS)
 
 
 def own_labels(genre: str | None) -> tuple[str, ...]:
@@ -306,7 +310,7 @@ def plan_fields(
             labels = _LABELS.get(current)  # inline: this runs for every track with a genre
             if labels is None:
                 labels = own_labels(current)
-                if len(_LABELS) < 100_000:
+                if len(_LABELS) < _MAX_LABELS:
                     _LABELS[current] = labels
             if labels:
                 genre = ", ".join((genre, *labels))

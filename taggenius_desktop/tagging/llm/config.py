@@ -6,19 +6,17 @@ import math
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlparse
 
-from ..choice import Provider
+from ..choice import DEFAULT_OPENAI_MODEL, OPENAI_BASE_URL, Provider
+from ..presets import Preset
 
 PROVIDER_OPENAI = Provider.OPENAI.value
 PROVIDER_COMPATIBLE = Provider.COMPATIBLE.value
 PROVIDERS = (PROVIDER_OPENAI, PROVIDER_COMPATIBLE)
 
-DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
-OPENAI_BASE_URL = "https://api.openai.com/v1"
-
-#: Local OpenAI-compatible servers: preset name -> base URL.
+#: Local OpenAI-compatible servers: name -> base URL. The settings' local presets (their
+#: addresses are theirs), and two more servers only this API names.
 PRESETS: dict[str, str] = {
-    "ollama": "http://localhost:11434/v1",
-    "lm-studio": "http://localhost:1234/v1",
+    **{preset.value: preset.address for preset in Preset if preset.has_local_address},
     "llama.cpp": "http://127.0.0.1:8080/v1",
     "vllm": "http://localhost:8000/v1",
 }

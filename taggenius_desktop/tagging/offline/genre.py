@@ -119,7 +119,8 @@ class GenreEvidence:
         decision = self._decision_memo.get(memo_key)
         if decision is None:
             decision = self._new_decision(names, source, confidence, energy_delta, hint_vibes)
-            self._decision_memo[memo_key] = decision
+            if len(self._decision_memo) < 100_000:
+                self._decision_memo[memo_key] = decision
         return decision
 
     def _new_decision(

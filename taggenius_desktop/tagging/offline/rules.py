@@ -183,7 +183,9 @@ class OfflineRules(GenreEvidence):
         year = track.year
         known = self._era_by_year.get(year, _MISSING)
         if known is _MISSING:
-            era = self._era_by_year[year] = self.vocab.era_of_year(year)
+            era = self.vocab.era_of_year(year)
+            if len(self._era_by_year) < 4096:
+                self._era_by_year[year] = era
         else:
             era = known  # type: ignore[assignment]  # a str or None: _MISSING was ruled out
 

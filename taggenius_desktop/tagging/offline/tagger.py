@@ -17,7 +17,9 @@ RULES_VERSION = "2"
 CHUNK = 2000  # results handed over per call, and how often cancellation is checked
 
 
-_RULES: dict[str, OfflineRules] = register("tagging.offline.rules", {})
+#: vocabulary version -> its rules ("" for the bundled vocabulary); a process meets one or two
+_MAX_RULES = 8
+_RULES: dict[str, OfflineRules] = register("tagging.offline.rules", {}, _MAX_RULES)
 
 
 def rules_for(vocab: Vocabulary | None = None) -> OfflineRules:
@@ -27,6 +29,8 @@ def rules_for(vocab: Vocabulary | None = None) -> OfflineRules:
     rules = _RULES.get(vocab.version)
     if rules is None or rules.vocab is not vocab:
         rules = OfflineRules(vocab)
+        if len(_RULES) >= _MAX_RULES and vocab.version not in _RULES:
+            _RULES.clear()
         _RULES[vocab.version] = rules
     return rules
 
@@ -40,7 +44,10 @@ def profile_for(track: TrackInfo, vocab: Vocabulary | None = None) -> TagProfile
     if vocab is None:
         rules = _RULES.get("")  # the bundled vocabulary never changes within a process
         if rules is None:
-            rules = _RULES[""] = rules_for()
+            rules = rules_for()
+            if len(_RULES) >= _MAX_RULES:
+                _RULES.clear()
+            _RULES[""] = rules
         return rules.profile(track)
     return rules_for(vocab).profile(track)
 
