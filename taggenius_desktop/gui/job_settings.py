@@ -185,6 +185,7 @@ class JobSettingsPanel(QWidget):
         left = QVBoxLayout()
         left.addWidget(level_box)
         left.addWidget(provider_box)
+        self._left = left
         left.addStretch(1)
         right = QVBoxLayout()
         right.addWidget(fields_box)
@@ -204,6 +205,10 @@ class JobSettingsPanel(QWidget):
 
         self.load_settings(settings)
         self.set_library_loaded(False)
+
+    def add_option_box(self, box: QWidget) -> None:
+        """Another group of job options under the Tagger box (the audio options)."""
+        self._left.insertWidget(self._left.count() - 1, box)
 
     def add_secondary_actions(self, actions) -> None:  # noqa: ANN001
         """Buttons beside Start for other jobs on this library (Split, Restore)."""

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .. import credentials
-from ..tagging.choice import Provider, TaggerChoice
+from ..tagging.choice import TaggerChoice
 from .operations import Ticket
 
 if TYPE_CHECKING:
@@ -130,7 +130,7 @@ class Previews:
         window.review.model.set_audio_features(result.features)
         window.review.model.set_proposals(proposals, result.search)
         total = window.review.model.track_count()
-        if window.job_settings.provider() == Provider.OFFLINE.value:
+        if not window.job_settings.preset().is_llm:
             text = "Proposals from the offline tagger. Edit any cell, tick Lock to keep a track as it is."
         elif len(proposals) < total:
             text = (f"{len(proposals):,} of {total:,} tracks have AI tags from earlier runs; the others get "

@@ -11,7 +11,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from ..vocabulary.profile import ENERGY_MAX, ENERGY_MIN, MAX_VALUES_PER_CATEGORY, SOURCE_USER, TagProfile
 from ..vocabulary.trust import lowest_confidence
-from ..writeback.options import COLOUR_PALETTE, rating_stars
+from ..writeback.options import COLOUR_PALETTE, rating_stars, stars_text
 
 _COLOUR_NAMES = COLOUR_PALETTE
 
@@ -47,7 +47,7 @@ def colour_name(hex_value: str) -> str:
 
 
 def stars(rating: int) -> str:
-    return "★" * rating + "☆" * (5 - rating) if rating else ""
+    return stars_text(rating) if rating else ""
 
 
 def _stars_of(raw: str | None) -> int:

@@ -31,7 +31,7 @@ from .. import credentials
 from ..settings import Settings
 from ..tagging.choice import DEFAULT_OPENAI_MODEL, NO_OPENAI_KEY, OPENAI_BASE_URL, Provider
 from ..tagging.presets import AI_PRESETS, DEFAULT_MODELS, Preset
-from ..writeback.options import RATING_VALUES, rating_stars
+from ..writeback.options import RATING_VALUES, rating_stars, stars_text
 from . import dialogs, icons, tasks, theme
 
 log = logging.getLogger(__name__)
@@ -212,7 +212,7 @@ class SettingsDialog(QDialog):
             rating.setAccessibleName(f"Rating for energy {energy}")
             for value in RATING_VALUES[1:]:  # no "0 stars": energy always gives a rating
                 stars = rating_stars(value)
-                rating.addItem("★" * stars + "☆" * (len(RATING_VALUES) - 1 - stars), value)
+                rating.addItem(stars_text(stars), value)
             grid.addWidget(QLabel(str(energy)), energy, 0)
             grid.addWidget(colour, energy, 1)
             grid.addWidget(rating, energy, 2)

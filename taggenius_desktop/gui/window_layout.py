@@ -33,20 +33,15 @@ TABS = {TAB_TAG: ("start", "Tag"), TAB_PREVIEW: ("chart", "Preview"), TAB_REVIEW
 
 def arrange(window: "MainWindow") -> None:
     """Place the window's parts (created by the window) and set its central widget."""
-    left = QWidget()
-    left_layout = QVBoxLayout(left)
-    left_layout.setContentsMargins(0, 0, 0, 0)
-    left_layout.addWidget(window.summary)
-    left_layout.addWidget(window.audio.view)
-    left_layout.addStretch(1)
+    window.job_settings.add_option_box(window.audio.view)
     tag_page = QWidget()
     tag_layout = QHBoxLayout(tag_page)
     # Widths come from the stretch factors only, never from the text shown: a changing
     # estimate must not move the Tagger box under the pointer.
-    for widget, stretch in ((left, 1), (window.job_settings, 3)):
+    for widget, stretch in ((window.summary, 1), (window.job_settings, 3)):
         widget.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         tag_layout.addWidget(widget, stretch)
-    left.setMinimumWidth(240)
+    window.summary.setMinimumWidth(240)
     window.job_settings.setMinimumWidth(480)
     window.tabs = QTabWidget()
     for index, page in ((TAB_TAG, tag_page), (TAB_PREVIEW, window.whole_library.view), (TAB_REVIEW, window.review)):

@@ -64,6 +64,11 @@ def rating_stars(value: int) -> int:
     """The stars (0..5) rekordbox shows for a Rating value; in-between values round down."""
     return max(0, min(len(RATING_VALUES) - 1, value // RATING_VALUES[1]))
 
+
+def stars_text(stars: int) -> str:
+    """How a number of stars (0..5) is shown: filled stars, then empty ones up to five."""
+    return "★" * stars + "☆" * (len(RATING_VALUES) - 1 - stars)
+
 ENERGIES: tuple[int, ...] = tuple(range(ENERGY_MIN, ENERGY_MAX + 1))
 
 #: energy -> colour: 9-10 Pink, 8 Orange, 6-7 Yellow, 4-5 Green, 1-3 Aqua.

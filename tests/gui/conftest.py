@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -60,7 +60,8 @@ def file_mime(*paths: Path) -> QMimeData:
 def drag_and_drop(widget: QWidget, mime: QMimeData) -> tuple[bool, bool]:
     """Send a drag-enter then a drop to ``widget``; (enter accepted, drop accepted)."""
     position = QPointF(widget.width() / 2, widget.height() / 2)
-    enter = QDragEnterEvent(position, Qt.DropAction.CopyAction, mime,
+    # QDragEnterEvent takes an integer point (QPoint), QDropEvent a QPointF.
+    enter = QDragEnterEvent(position.toPoint(), Qt.DropAction.CopyAction, mime,
                             Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(widget, enter)
     drop = QDropEvent(position, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,

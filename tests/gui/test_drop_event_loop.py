@@ -19,11 +19,12 @@ def _post_drag(window, target, mime) -> None:  # noqa: ANN001
     events point at ``mime`` without owning it: the caller keeps it alive."""
     handle = window.windowHandle()
     assert handle is not None
-    point = QPointF(target.mapTo(window, QPoint(target.width() // 2, target.height() // 2)))
+    at = target.mapTo(window, QPoint(target.width() // 2, target.height() // 2))
+    point = QPointF(at)  # enter and move events take an integer point, the drop a QPointF
     button, mods = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
     actions = Qt.DropAction.CopyAction | Qt.DropAction.MoveAction | Qt.DropAction.LinkAction
-    QApplication.postEvent(handle, QDragEnterEvent(point, actions, mime, button, mods))
-    QApplication.postEvent(handle, QDragMoveEvent(point, actions, mime, button, mods))
+    QApplication.postEvent(handle, QDragEnterEvent(at, actions, mime, button, mods))
+    QApplication.postEvent(handle, QDragMoveEvent(at, actions, mime, button, mods))
     QApplication.postEvent(handle, QDropEvent(point, actions, mime, button, mods))
 
 

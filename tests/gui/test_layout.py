@@ -24,7 +24,8 @@ def _open(window, qtbot, path: Path) -> None:  # noqa: ANN001
 def test_the_tagger_box_does_not_move_while_estimating(make_window, qtbot, tmp_path: Path) -> None:
     window = make_window(Settings(notify_when_done=False), show=True)
     window.resize(1180, 800)
-    _open(window, qtbot, write_library(tmp_path / "lib.xml", n=20))
+    with qtbot.waitSignal(window.audio_counted, timeout=15_000):  # the audio box has its final text
+        _open(window, qtbot, write_library(tmp_path / "lib.xml", n=20))
     qtbot.waitUntil(lambda: "Estimating" not in window.summary.estimate_note.text(), timeout=15_000)
     QApplication.processEvents()
     settled = (window.summary.geometry(), window.job_settings.geometry())
