@@ -15,12 +15,14 @@ import argparse
 import os
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from make_screenshots import _wait  # noqa: E402 - the other screenshot script's wait
 
 # TrackID -> attributes that turn a sample track into a case worth showing
 CASES = {
@@ -44,15 +46,6 @@ def demo_library(folder: Path) -> Path:
     target = folder / "demo.xml"
     write_library(library, target)
     return target
-
-
-def _wait(app, condition, timeout: float = 30.0) -> None:  # noqa: ANN001
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError("the app did not reach the state to photograph")
-        app.processEvents()
-        time.sleep(0.01)
 
 
 def main(argv: list[str] | None = None) -> int:

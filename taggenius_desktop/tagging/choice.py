@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 if TYPE_CHECKING:  # the LLM stack is imported only when an LLM provider is used
     from .llm import LLMConfig
@@ -19,21 +19,28 @@ if TYPE_CHECKING:  # the LLM stack is imported only when an LLM provider is used
     from .base import Tagger
 
 
-class Provider(StrEnum):
+_E = TypeVar("_E", bound="LookupByName")
+
+
+class LookupByName:
+    """``named(value)``: the member with that value, or None for anything else (a name this
+    version does not know, a job that uses no tagger). Shared by the str-enums of names."""
+
+    @classmethod
+    def named(cls: type[_E], value: object) -> _E | None:
+        if isinstance(value, str):
+            try:
+                return cls(value)  # type: ignore[call-arg]
+            except ValueError:
+                pass
+        return None
+
+
+class Provider(LookupByName, StrEnum):
     OFFLINE = "offline"
     OPENAI = "openai"
     #: any server speaking OpenAI's API at a base URL the user chose (Ollama, LM Studio...)
     COMPATIBLE = "openai-compatible"
-
-    @classmethod
-    def named(cls, value: object) -> "Provider | None":
-        """The provider named ``value``, or None (a job that uses no tagger, an unknown name)."""
-        if isinstance(value, str):
-            try:
-                return cls(value)
-            except ValueError:
-                pass
-        return None
 
     @classmethod
     def parse(cls, value: str) -> "Provider":

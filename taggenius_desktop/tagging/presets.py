@@ -14,26 +14,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from .choice import DEFAULT_OPENAI_MODEL, OPENAI_BASE_URL, Provider
+from .choice import DEFAULT_OPENAI_MODEL, OPENAI_BASE_URL, LookupByName, Provider
 
 
-class Preset(StrEnum):
+class Preset(LookupByName, StrEnum):
     OFFLINE = "offline"
     OPENAI = "openai"
     OLLAMA = "ollama"
     LM_STUDIO = "lm-studio"
     #: any OpenAI-compatible server at an address the user types
     CUSTOM = "custom"
-
-    @classmethod
-    def named(cls, value: object) -> "Preset | None":
-        """The preset named ``value``, or None for a name this version does not know."""
-        if isinstance(value, str):
-            try:
-                return cls(value)
-            except ValueError:
-                pass
-        return None
 
     @property
     def provider(self) -> Provider:

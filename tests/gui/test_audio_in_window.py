@@ -10,14 +10,9 @@ from tests.support import audio_synth
 
 
 def _library(tmp_path: Path) -> tuple[Path, Path, str]:
-    """Three tracks exported from another computer's "/Users/dj/Old Music"; two of their
-    files are here, in ``here``."""
-    here = tmp_path / "USB" / "Music"
-    (here / "House").mkdir(parents=True)
-    for name in ("a.mp3", "b.flac"):
-        (here / "House" / name).write_bytes(b"x")
-    old = "/Users/dj/Old Music"
-    locations = [audio_synth.location(f"{old}/House/{name}") for name in ("a.mp3", "b.flac", "gone.mp3")]
+    """Three tracks exported from another computer; two of their files are in ``here``."""
+    locations, here = audio_synth.music_moved(tmp_path)
+    old = audio_synth.OLD_MUSIC
     return audio_synth.library_for(tmp_path / "lib.xml", locations), here, old
 
 

@@ -10,12 +10,8 @@ from tests.support import audio_synth
 
 
 def test_switch_found_count_estimate_and_music_folder(qtbot, tmp_path: Path) -> None:
-    here = tmp_path / "USB" / "Music"
-    (here / "House").mkdir(parents=True)
-    for name in ("a.mp3", "b.flac"):
-        (here / "House" / name).write_bytes(b"x")
-    old = "/Users/dj/Old Music"
-    locations = [audio_synth.location(f"{old}/House/{name}") for name in ("a.mp3", "b.flac", "gone.mp3")]
+    locations, here = audio_synth.music_moved(tmp_path)
+    old = audio_synth.OLD_MUSIC
 
     widget = AudioOptions()
     qtbot.addWidget(widget)

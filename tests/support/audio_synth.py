@@ -156,3 +156,18 @@ def library_for(xml_path: Path, locations: list[str], genre: str = "Techno", bpm
         text = track_xml(number, genre, bpm, comments=(comments or [""] * len(locations))[number - 1])
         items.append(text.replace(f"file://localhost/Music/track%20{number}.mp3", where))
     return write_library(xml_path, tracks=items)
+
+
+#: the music folder of the other computer :func:`music_moved` exports from
+OLD_MUSIC = "/Users/dj/Old Music"
+
+
+def music_moved(tmp_path: Path) -> tuple[list[str], Path]:
+    """A library exported on another computer: three ``Location`` values under
+    :data:`OLD_MUSIC`/House, two of whose files are here, in the returned folder (the
+    music folder on this computer); the third is missing."""
+    here = tmp_path / "USB" / "Music"
+    (here / "House").mkdir(parents=True)
+    for name in ("a.mp3", "b.flac"):
+        (here / "House" / name).write_bytes(b"x")
+    return [location(f"{OLD_MUSIC}/House/{name}") for name in ("a.mp3", "b.flac", "gone.mp3")], here
